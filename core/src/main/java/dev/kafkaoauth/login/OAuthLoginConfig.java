@@ -1,0 +1,70 @@
+package dev.kafkaoauth.login;
+
+/**
+ * Names of every setting the handlers read, with their defaults.
+ *
+ * <p>Kafka's own client property names are used wherever Kafka has one; the rest are options of
+ * the {@code OAuthBearerLoginModule} line in {@code sasl.jaas.config}. A client property wins
+ * over the JAAS option of the same meaning, as in Kafka 4.1 and later.
+ */
+public final class OAuthLoginConfig {
+
+    /** Client property: the token endpoint ({@code https:}, {@code http:} or {@code file:}). */
+    public static final String TOKEN_ENDPOINT_URL = "sasl.oauthbearer.token.endpoint.url";
+    /** Client property: the OAuth client id; overrides the JAAS option {@link #CLIENT_ID}. */
+    public static final String CLIENT_ID_PROPERTY = "sasl.oauthbearer.client.credentials.client.id";
+    /** Client property: the OAuth client secret; overrides {@link #CLIENT_SECRET}. */
+    public static final String CLIENT_SECRET_PROPERTY =
+            "sasl.oauthbearer.client.credentials.client.secret";
+    /** Client property: the requested scope; overrides the JAAS option {@link #SCOPE}. */
+    public static final String SCOPE_PROPERTY = "sasl.oauthbearer.scope";
+    /** Client property: the claim that names the principal (default {@code sub}). */
+    public static final String SUB_CLAIM_NAME = "sasl.oauthbearer.sub.claim.name";
+    /** Client property: the claim that holds the scopes (default {@code scope}). */
+    public static final String SCOPE_CLAIM_NAME = "sasl.oauthbearer.scope.claim.name";
+    /** Client property: TCP connect timeout to the identity provider (default 10000 here). */
+    public static final String CONNECT_TIMEOUT_MS = "sasl.login.connect.timeout.ms";
+    /** Client property: read timeout for the identity provider's answer (default 10000 here). */
+    public static final String READ_TIMEOUT_MS = "sasl.login.read.timeout.ms";
+    /** Client property: first retry backoff (default 100). */
+    public static final String RETRY_BACKOFF_MS = "sasl.login.retry.backoff.ms";
+    /** Client property: longest retry backoff (default 10000). */
+    public static final String RETRY_BACKOFF_MAX_MS = "sasl.login.retry.backoff.max.ms";
+    /** Client property: whether Basic credentials are form-encoded (RFC 6749 section 2.3.1). */
+    public static final String HEADER_URLENCODE = "sasl.oauthbearer.header.urlencode";
+
+    /** JAAS option: the OAuth client id. */
+    public static final String CLIENT_ID = "clientId";
+    /** JAAS option: the OAuth client secret. */
+    public static final String CLIENT_SECRET = "clientSecret";
+    /** JAAS option: the requested scope (space separated). */
+    public static final String SCOPE = "scope";
+    /** JAAS option prefix: {@code extension_<name>="value"} sends a SASL extension. */
+    public static final String EXTENSION_PREFIX = "extension_";
+    /** JAAS option prefix: {@code param_<name>="value"} adds a token request parameter. */
+    public static final String PARAM_PREFIX = "param_";
+    /** JAAS option: {@code client_secret_basic} (default) or {@code client_secret_post}. */
+    public static final String CLIENT_AUTH_METHOD = "clientAuthMethod";
+    /** JAAS option: overall deadline of one login, retries included, in ms (default 10000). */
+    public static final String LOGIN_TIMEOUT_MS = "loginTimeoutMs";
+    /** JAAS option: the point of a token's lifetime where a refresh starts (default 0.6). */
+    public static final String REFRESH_FRACTION = "refreshFraction";
+    /** JAAS option: longest time a token is used, whatever its expiry, in seconds. */
+    public static final String MAX_TOKEN_AGE_SECONDS = "maxTokenAgeSeconds";
+    /** JAAS option: {@code shared} (default, one token per credential set) or {@code private}. */
+    public static final String TOKEN_CACHE = "tokenCache";
+
+    /** Kafka's JVM-wide allow-list of URLs its OAuth code may contact; honoured when set. */
+    public static final String ALLOWED_URLS_SYSTEM_PROPERTY =
+            "org.apache.kafka.sasl.oauthbearer.allowed.urls";
+
+    /** Default for {@link #LOGIN_TIMEOUT_MS}. */
+    public static final long DEFAULT_LOGIN_TIMEOUT_MS = 10_000;
+    /** Default for {@link #CONNECT_TIMEOUT_MS} and {@link #READ_TIMEOUT_MS}. */
+    public static final int DEFAULT_HTTP_TIMEOUT_MS = 10_000;
+    /** Default for {@link #REFRESH_FRACTION}. */
+    public static final double DEFAULT_REFRESH_FRACTION = 0.6;
+
+    private OAuthLoginConfig() {
+    }
+}

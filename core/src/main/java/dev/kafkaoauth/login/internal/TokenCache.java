@@ -1,0 +1,118 @@
+package dev.kafkaoauth.login.internal;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.time.Clock;
+import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The token sources of one class loader, keyed by {@link CredentialKey}: every handler whose
+ * token requests would be identical shares one token. A source stays while a handler holds it,
+ * and afterwards until its token expires, so clients that are created and closed often do not
+ * fetch again. Caffeine runs its maintenance on the calling thread and has no scheduler: no
+ * JDK-shared executor ever runs our code (it would inherit and pin a plugin's class loader).
+ */
+public final class TokenCache {
+
+    private static final TokenCache SHARED = new TokenCache(Ticker.systemTicker(),
+            Clock.systemUTC(), Workers.threads("kafka-oauth-login"),
+            TokenSource.defaultRandom());
+
+    private final Cache<CredentialKey, TokenSource> sources;
+    private final Ticker ticker;
+    private final Clock clock;
+    private final Workers workers;
+    private final DoubleSupplier random;
+    private int openHandles; // guarded by this
+
+    public TokenCache(Ticker ticker, Clock clock, Workers workers, DoubleSupplier random) {
+        this.ticker = ticker;
+        this.clock = clock;
+        this.workers = workers;
+        this.random = random;
+        this.sources = Caffeine.newBuilder()
+                .ticker(ticker)
+                .executor(Runnable::run)
+                .expireAfter(new KeepWhileUsed())
+                .build();
+    }
+
+    /** The cache shared by every handler loaded through this class loader. */
+    public static TokenCache shared() {
+        return SHARED;
+    }
+
+    /** A cache of one handler's own ({@code tokenCache=private}). */
+    public static TokenCache privateCache() {
+        return new TokenCache(Ticker.systemTicker(), Clock.systemUTC(),
+                Workers.threads("kafka-oauth-login-private"), TokenSource.defaultRandom());
+    }
+
+    /**
+     * Starts using the source of a credential set, creating it on first use.
+     *
+     * @param options the handler's options; their credential key selects the source
+     * @param fetcher makes the fetcher when the source is new
+     */
+    public TokenSource acquire(LoginOptions options, Supplier<TokenFetcher> fetcher) {
+        synchronized (this) {
+            if (openHandles++ == 0) {
+                workers.start();
+            }
+        }
+        return sources.asMap().compute(options.credentialKey(), (key, existing) -> {
+            TokenSource s = existing != null ? existing : new TokenSource(key, fetcher.get(),
+                    new RefreshPolicy(options.refreshFraction()), options.maxTokenAge(),
+                    options.retryBackoffMs(), options.retryBackoffMaxMs(), ticker, clock,
+                    workers, random);
+            s.retain();
+            return s;
+        });
+    }
+
+    /** Stops using a source; the last release of all stops the cache's threads. */
+    public void release(TokenSource source) {
+        source.release();
+        // Recompute the entry's expiry now that it may no longer be held.
+        sources.asMap().computeIfPresent(source.key(), (k, v) -> v);
+        synchronized (this) {
+            if (--openHandles == 0) {
+                workers.stop();
+            }
+        }
+    }
+
+    /** The source of a credential set if it is cached, else null. */
+    public TokenSource find(CredentialKey key) {
+        return sources.getIfPresent(key);
+    }
+
+    /** Number of cached credential sets (after pending removals). */
+    public long size() {
+        sources.cleanUp();
+        return sources.estimatedSize();
+    }
+
+    /** Keeps a source while it is held, then until its token expires. */
+    private static final class KeepWhileUsed implements Expiry<CredentialKey, TokenSource> {
+        @Override
+        public long expireAfterCreate(CredentialKey key, TokenSource value, long currentTime) {
+            return value.nanosToKeep(currentTime);
+        }
+
+        @Override
+        public long expireAfterUpdate(CredentialKey key, TokenSource value, long currentTime,
+                long currentDuration) {
+            return value.nanosToKeep(currentTime);
+        }
+
+        @Override
+        public long expireAfterRead(CredentialKey key, TokenSource value, long currentTime,
+                long currentDuration) {
+            return currentDuration;
+        }
+    }
+}

@@ -1,0 +1,417 @@
+package dev.kafkaoauth.login.internal;
+
+import static dev.kafkaoauth.login.OAuthLoginConfig.TOKEN_ENDPOINT_URL;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.kafkaoauth.login.TokenRequestException;
+import dev.kafkaoauth.login.internal.TokenParser.InvalidTokenException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fetches one access token from the token endpoint: builds the request, sends it with the JDK's
+ * {@link HttpURLConnection} (no thread of its own, timeouts per connection), retries what may
+ * succeed on a second try within the login deadline, and turns every failure into a
+ * {@link TokenRequestException} that names the host, the status and the OAuth error.
+ */
+public final class TokenEndpointClient implements TokenFetcher {
+
+    private static final Logger log = LoggerFactory.getLogger(TokenEndpointClient.class);
+    /** The most of a response body that is read. */
+    static final int MAX_BODY_BYTES = 1 << 20;
+    /** The longest Retry-After honoured. */
+    private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
+    private static final int MAX_DESCRIPTION_CHARS = 300;
+
+    private final LoginOptions options;
+    private final Clock clock;
+    private final Sleeper sleeper;
+
+    /** Waits between attempts; replaced in tests. */
+    public interface Sleeper {
+        void sleep(Duration d) throws InterruptedException;
+    }
+
+    public TokenEndpointClient(LoginOptions options, Clock clock, Sleeper sleeper) {
+        this.options = options;
+        this.clock = clock;
+        this.sleeper = sleeper;
+    }
+
+    public TokenEndpointClient(LoginOptions options) {
+        this(options, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
+    }
+
+    @Override
+    public String describe() {
+        return "client " + options.clientId() + " at " + options.endpointForDisplay();
+    }
+
+    @Override
+    public AccessToken fetch() {
+        Instant deadline = clock.instant().plusMillis(options.loginTimeoutMs());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return options.isFileEndpoint() ? readFile() : requestOnce();
+            } catch (TokenRequestException e) {
+                Duration wait = e.isRetriable() ? backoff(attempt, e) : null;
+                if (wait == null || clock.instant().plus(wait).isAfter(deadline)) {
+                    throw e.isRetriable() ? giveUp(e, attempt) : e;
+                }
+                log.warn("Token request {} for {} failed: {} Retrying in {} ms.", attempt,
+                        describe(), e.getMessage(), wait.toMillis());
+                pause(wait, e);
+            }
+        }
+    }
+
+    private Duration backoff(int attempt, TokenRequestException e) {
+        if (e instanceof RetryAfterException) {
+            Duration asked = ((RetryAfterException) e).retryAfter;
+            return asked.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : asked;
+        }
+        long base = options.retryBackoffMs();
+        long cap = options.retryBackoffMaxMs();
+        long exp = attempt >= 30 ? cap : Math.min(cap, base << (attempt - 1));
+        // Full jitter (no two clients of a fleet in step), but never less than the base.
+        return Duration.ofMillis(Math.max(base, ThreadLocalRandom.current().nextLong(exp + 1)));
+    }
+
+    private TokenRequestException giveUp(TokenRequestException last, int attempts) {
+        return new TokenRequestException(last.getMessage() + " Gave up after " + attempts
+                + (attempts == 1 ? " attempt" : " attempts") + " within the login deadline of "
+                + options.loginTimeoutMs() + " ms.", last.endpointHost(), last.httpStatus(),
+                last.oauthError(), true, last);
+    }
+
+    private void pause(Duration wait, TokenRequestException after) {
+        try {
+            sleeper.sleep(wait);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            TokenRequestException e = new TokenRequestException("Interrupted while waiting to"
+                    + " retry the token request to " + options.endpointHost(),
+                    options.endpointHost(), after.httpStatus(), after.oauthError(), true, ie);
+            e.addSuppressed(after);
+            throw e;
+        }
+    }
+
+    private AccessToken readFile() {
+        Path path = Paths.get(options.tokenEndpoint());
+        String value;
+        try {
+            if (Files.size(path) > MAX_BODY_BYTES) {
+                throw failure("the token file " + path + " is larger than 1 MiB", -1, null,
+                        false, null);
+            }
+            value = Files.readString(path, StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            throw failure("cannot read the token file " + path + " (" + e.getClass()
+                    .getSimpleName() + ")", -1, null, true, e);
+        }
+        if (value.isEmpty()) {
+            throw failure("the token file " + path + " is empty", -1, null, true, null);
+        }
+        return parse(value, null);
+    }
+
+    private AccessToken requestOnce() {
+        HttpURLConnection c;
+        try {
+            c = (HttpURLConnection) options.tokenEndpoint().toURL().openConnection();
+        } catch (IOException e) {
+            throw failure("cannot open a connection (" + e.getClass().getSimpleName() + ")", -1,
+                    null, true, e);
+        }
+        try {
+            c.setRequestMethod("POST");
+            c.setInstanceFollowRedirects(false);
+            c.setUseCaches(false);
+            c.setConnectTimeout(options.connectTimeoutMs());
+            c.setReadTimeout(options.readTimeoutMs());
+            c.setDoOutput(true);
+            c.setRequestProperty("Content-Type", "application/x-www-form-urlencoded");
+            c.setRequestProperty("Accept", "application/json");
+            c.setRequestProperty("User-Agent", Version.userAgent());
+            if (options.authMethod() == ClientAuthMethod.CLIENT_SECRET_BASIC) {
+                c.setRequestProperty("Authorization", basicCredentials());
+            }
+            byte[] body = requestBody().getBytes(StandardCharsets.UTF_8);
+            c.setFixedLengthStreamingMode(body.length);
+            try (OutputStream out = c.getOutputStream()) {
+                out.write(body);
+            }
+            int status = c.getResponseCode();
+            InputStream stream = status >= 400 ? c.getErrorStream() : c.getInputStream();
+            String text = readBody(stream);
+            return handleResponse(c, status, text);
+        } catch (SocketTimeoutException e) {
+            throw failure("no answer within the timeout (connect "
+                    + options.connectTimeoutMs() + " ms, read " + options.readTimeoutMs()
+                    + " ms)", -1, null, true, e);
+        } catch (IOException e) {
+            throw failure("the request failed: " + e.getClass().getSimpleName()
+                    + describeIo(e), -1, null, true, e);
+        } finally {
+            c.disconnect();
+        }
+    }
+
+    private static String describeIo(IOException e) {
+        // Messages of connect and TLS errors name hosts and causes, never request content.
+        return e.getMessage() == null ? "" : " (" + e.getMessage() + ")";
+    }
+
+    String basicCredentials() {
+        String id = options.clientId();
+        String secret = options.clientSecret().reveal();
+        if (options.urlencodeBasicCredentials()) {
+            // RFC 6749 section 2.3.1: form-encode both before joining them with a colon.
+            id = formEncode(id);
+            secret = formEncode(secret);
+        }
+        byte[] raw = (id + ":" + secret).getBytes(StandardCharsets.UTF_8);
+        return "Basic " + Base64.getEncoder().encodeToString(raw);
+    }
+
+    String requestBody() {
+        StringJoiner form = new StringJoiner("&");
+        form.add("grant_type=client_credentials");
+        if (options.scope() != null) {
+            form.add("scope=" + formEncode(options.scope()));
+        }
+        if (options.authMethod() == ClientAuthMethod.CLIENT_SECRET_POST) {
+            form.add("client_id=" + formEncode(options.clientId()));
+            form.add("client_secret=" + formEncode(options.clientSecret().reveal()));
+        }
+        for (Map.Entry<String, String> p : options.requestParameters().entrySet()) {
+            form.add(formEncode(p.getKey()) + "=" + formEncode(p.getValue()));
+        }
+        return form.toString();
+    }
+
+    private static String formEncode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private static String readBody(InputStream in) throws IOException {
+        if (in == null) {
+            return "";
+        }
+        try (InputStream stream = in) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] buf = new byte[8192];
+            int n;
+            while ((n = stream.read(buf)) >= 0) {
+                if (out.size() + n > MAX_BODY_BYTES) {
+                    throw new IOException("response body larger than 1 MiB");
+                }
+                out.write(buf, 0, n);
+            }
+            return out.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    private AccessToken handleResponse(HttpURLConnection c, int status, String body) {
+        Map<String, Object> json = parseJson(body);
+        if (status == 200) {
+            if (json == null) {
+                throw failure("HTTP 200 but the body is not a JSON object ("
+                        + describeBody(c, body) + ")", status, null, true, null);
+            }
+            if (json.get("error") != null) {
+                throw failure(oauthError(json) + " (in an HTTP 200 response)", status,
+                        text(json.get("error")), false, null);
+            }
+            return tokenFrom(json, status);
+        }
+        String error = json == null ? null : text(json.get("error"));
+        boolean retriable = status == 408 || status == 429 || status >= 500;
+        StringBuilder m = new StringBuilder("HTTP ").append(status);
+        if (error != null) {
+            m.append(", ").append(oauthError(json));
+        } else {
+            m.append(" (").append(describeBody(c, body)).append(')');
+        }
+        if (status >= 300 && status < 400) {
+            String location = c.getHeaderField("Location");
+            m.append("; redirects are not followed: set ").append(TOKEN_ENDPOINT_URL)
+                    .append(" to the final URL").append(location == null ? ""
+                            : " (the server points to host " + hostOf(location) + ")");
+        }
+        if (!retriable) {
+            m.append(". Not retried: this needs a change of configuration or of the client's"
+                    + " registration.");
+        }
+        Duration retryAfter = retriable
+                ? retryAfter(c.getHeaderField("Retry-After"), clock.instant()) : null;
+        if (retryAfter != null) {
+            return throwRetryAfter(m.toString(), status, error, retryAfter);
+        }
+        throw failure(m.toString(), status, error, retriable, null);
+    }
+
+    private AccessToken throwRetryAfter(String message, int status, String error,
+            Duration retryAfter) {
+        throw new RetryAfterException(message(message + " (Retry-After "
+                + retryAfter.toSeconds() + " s)"), options.endpointHost(), status, error,
+                retryAfter);
+    }
+
+    private AccessToken tokenFrom(Map<String, Object> json, int status) {
+        Object token = json.get("access_token");
+        if (!(token instanceof String) || ((String) token).isBlank()) {
+            throw failure("HTTP 200 but the response has no access_token string (fields: "
+                    + json.keySet() + ")", status, null, true, null);
+        }
+        Object type = json.get("token_type");
+        if (type != null && !"bearer".equalsIgnoreCase(type.toString().trim())) {
+            throw failure("token_type is '" + clip(type.toString()) + "': expected Bearer",
+                    status, null, false, null);
+        }
+        Long expiresIn;
+        try {
+            expiresIn = expiresIn(json.get("expires_in"));
+        } catch (NumberFormatException e) {
+            throw failure("expires_in is not a number of seconds", status, null, true, null);
+        }
+        return parse(((String) token).trim(), expiresIn);
+    }
+
+    private AccessToken parse(String value, Long expiresIn) {
+        try {
+            return TokenParser.parse(value, expiresIn, clock.instant(), options.clientId());
+        } catch (InvalidTokenException e) {
+            throw failure("unusable token: " + e.getMessage(), options.isFileEndpoint() ? -1
+                    : 200, null, true, null);
+        }
+    }
+
+    private static Long expiresIn(Object raw) {
+        if (raw == null) {
+            return null;
+        }
+        if (raw instanceof Number) {
+            return ((Number) raw).longValue();
+        }
+        String s = raw.toString().trim();
+        return s.isEmpty() ? null : (long) Double.parseDouble(s);
+    }
+
+    private static Map<String, Object> parseJson(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            return JSONObjectUtils.parse(body);
+        } catch (ParseException e) {
+            return null;
+        }
+    }
+
+    private static String oauthError(Map<String, Object> json) {
+        String description = text(json.get("error_description"));
+        return "error=" + clip(text(json.get("error")))
+                + (description == null ? "" : ", error_description=" + clip(description));
+    }
+
+    private static String describeBody(HttpURLConnection c, String body) {
+        if (body.isBlank()) {
+            return "empty body";
+        }
+        String type = c.getContentType();
+        String trimmed = body.trim();
+        String shape = trimmed.startsWith("[") ? "a JSON array"
+                : trimmed.startsWith("<") ? "HTML or XML" : "not JSON";
+        return shape + ", " + body.length() + " characters"
+                + (type == null ? "" : ", Content-Type " + clip(type));
+    }
+
+    private static String hostOf(String url) {
+        try {
+            return URI.create(url).getHost();
+        } catch (IllegalArgumentException e) {
+            return "(unreadable)";
+        }
+    }
+
+    private static Duration retryAfter(String header, Instant now) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        String h = header.trim();
+        try {
+            long seconds = Long.parseLong(h);
+            return seconds < 0 ? null : Duration.ofSeconds(seconds);
+        } catch (NumberFormatException notSeconds) {
+            try {
+                ZonedDateTime at = ZonedDateTime.parse(h, DateTimeFormatter.RFC_1123_DATE_TIME);
+                Duration d = Duration.between(now, at.toInstant());
+                return d.isNegative() ? Duration.ZERO : d;
+            } catch (DateTimeParseException notDate) {
+                return null;
+            }
+        }
+    }
+
+    private static String text(Object o) {
+        return o == null ? null : o.toString();
+    }
+
+    /** Keeps server-provided text short and on one line. */
+    private static String clip(String s) {
+        if (s == null) {
+            return null;
+        }
+        String oneLine = s.replaceAll("[\\p{Cntrl}]", " ");
+        return oneLine.length() <= MAX_DESCRIPTION_CHARS ? oneLine
+                : oneLine.substring(0, MAX_DESCRIPTION_CHARS) + "...";
+    }
+
+    private String message(String what) {
+        return "Token request to " + options.endpointHost() + " for client "
+                + options.clientId() + " failed: " + what + ".";
+    }
+
+    private TokenRequestException failure(String what, int status, String error,
+            boolean retriable, Throwable cause) {
+        return new TokenRequestException(message(what), options.endpointHost(), status, error,
+                retriable, cause);
+    }
+
+    /** A retriable failure whose server asked for a particular wait. */
+    static final class RetryAfterException extends TokenRequestException {
+        private static final long serialVersionUID = 1L;
+        private final transient Duration retryAfter;
+
+        RetryAfterException(String message, String host, int status, String error,
+                Duration retryAfter) {
+            super(message, host, status, error, true, null);
+            this.retryAfter = retryAfter;
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package dev.kafkaoauth.login.internal;
+
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
+import java.text.ParseException;
+import java.time.Instant;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Reads an access token without verifying it (the broker does that): a JWS is read for its
+ * expiry, issue time and claims; anything else is opaque and needs {@code expires_in}.
+ */
+public final class TokenParser {
+
+    private TokenParser() {
+    }
+
+    /**
+     * Parses a token.
+     *
+     * @param value the access token
+     * @param expiresInSeconds the response's {@code expires_in}, or null
+     * @param now the time the token arrived
+     * @param clientId the client id that fetched it
+     * @throws InvalidTokenException naming what is wrong; never containing the token
+     */
+    public static AccessToken parse(String value, Long expiresInSeconds, Instant now,
+            String clientId) {
+        Map<String, Object> claims = Map.of();
+        boolean jwt = false;
+        Instant exp = null;
+        Instant iat = null;
+        if (looksLikeJws(value)) {
+            try {
+                JWT parsed = JWTParser.parse(value);
+                if (parsed instanceof SignedJWT || parsed instanceof PlainJWT) {
+                    var set = parsed.getJWTClaimsSet();
+                    claims = withoutNulls(set.getClaims());
+                    exp = instant(set.getExpirationTime());
+                    iat = instant(set.getIssueTime());
+                    jwt = true;
+                }
+            } catch (ParseException e) {
+                if (expiresInSeconds == null) {
+                    throw new InvalidTokenException("access_token looks like a JWT but cannot be"
+                            + " read (" + safeReason(e) + "), and the response has no expires_in",
+                            null); // the parser's exception may quote the token: not kept
+                }
+            }
+        }
+        Instant fromExpiresIn = expiresInSeconds == null ? null
+                : now.plusSeconds(expiresInSeconds);
+        Instant expiresAt = earlier(exp, fromExpiresIn);
+        if (expiresAt == null) {
+            throw new InvalidTokenException(jwt
+                    ? "the token has no exp claim and the response has no expires_in: its"
+                            + " lifetime is unknown"
+                    : "the token is opaque (not a JWT) and the response has no expires_in: its"
+                            + " lifetime is unknown", null);
+        }
+        if (!expiresAt.isAfter(now)) {
+            throw new InvalidTokenException("the token expired at " + expiresAt
+                    + ", before it arrived at " + now + " (check the clocks of this host and"
+                    + " the identity provider)", null);
+        }
+        Instant issuedAt = iat == null || iat.isAfter(now) ? now : iat;
+        return new AccessToken(value, issuedAt, expiresAt, claims, jwt, clientId);
+    }
+
+    private static boolean looksLikeJws(String value) {
+        int dots = 0;
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) == '.') {
+                dots++;
+            }
+        }
+        return dots == 2;
+    }
+
+    private static Map<String, Object> withoutNulls(Map<String, Object> claims) {
+        Map<String, Object> copy = new HashMap<>();
+        claims.forEach((k, v) -> {
+            if (v != null) {
+                copy.put(k, v);
+            }
+        });
+        return copy;
+    }
+
+    /** The parser's reason, which may quote a part of the token: only its first words. */
+    private static String safeReason(ParseException e) {
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        int colon = m.indexOf(':');
+        return colon > 0 ? m.substring(0, colon) : "malformed";
+    }
+
+    private static Instant instant(Date d) {
+        return d == null ? null : d.toInstant();
+    }
+
+    private static Instant earlier(Instant a, Instant b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.isBefore(b) ? a : b;
+    }
+
+    /** The token cannot be used; the message never contains the token. */
+    public static final class InvalidTokenException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        InvalidTokenException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}
