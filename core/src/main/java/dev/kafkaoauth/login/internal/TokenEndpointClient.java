@@ -161,7 +161,6 @@ public final class TokenEndpointClient implements TokenFetcher {
                 c.setRequestProperty("Authorization", basicCredentials());
             }
             byte[] body = requestBody().getBytes(StandardCharsets.UTF_8);
-            c.setFixedLengthStreamingMode(body.length);
             try (OutputStream out = c.getOutputStream()) {
                 out.write(body);
             }

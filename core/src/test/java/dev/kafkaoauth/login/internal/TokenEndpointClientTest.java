@@ -1,0 +1,219 @@
+package dev.kafkaoauth.login.internal;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import dev.kafkaoauth.login.TokenRequestException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Fault and malformed-response behaviour, against a stub server on loopback. */
+class TokenEndpointClientTest {
+
+    private static final String SECRET = "p+a/s:s%w=o&rd";
+
+    private WireMockServer server;
+    private final List<Duration> sleeps = new ArrayList<>();
+
+    @BeforeEach
+    void start() {
+        server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop();
+    }
+
+    private TokenEndpointClient client(String... jaasPairs) {
+        Map<String, Object> jaas = new HashMap<>();
+        jaas.put("clientId", "app");
+        jaas.put("clientSecret", SECRET);
+        for (int i = 0; i < jaasPairs.length; i += 2) {
+            jaas.put(jaasPairs[i], jaasPairs[i + 1]);
+        }
+        LoginOptions o = LoginOptions.parse(Map.of("sasl.oauthbearer.token.endpoint.url",
+                "http://127.0.0.1:" + server.port() + "/token", "sasl.login.retry.backoff.ms",
+                "100", "sasl.login.retry.backoff.max.ms", "400"), jaas, Set.of());
+        return new TokenEndpointClient(o, Clock.systemUTC(), sleeps::add);
+    }
+
+    private void answer(int status, String body) {
+        server.stubFor(post(urlEqualTo("/token")).willReturn(aResponse().withStatus(status)
+                .withHeader("Content-Type", "application/json").withBody(body)));
+    }
+
+    private static String tokenJson(long lifetime) {
+        String jwt = Jwts.jwt(Map.of("sub", "app", "exp",
+                Instant.now().plusSeconds(lifetime)));
+        return "{\"access_token\":\"" + jwt + "\",\"token_type\":\"bearer\","
+                + "\"expires_in\":\"" + lifetime + "\"}";
+    }
+
+    private TokenRequestException failure(TokenEndpointClient c) {
+        TokenRequestException e = assertThrows(TokenRequestException.class, c::fetch);
+        assertFalse(e.getMessage().contains(SECRET), e.getMessage());
+        return e;
+    }
+
+    @Test
+    void fetch_basicAuth_sendsFormEncodedCredentialsPerRfc6749() {
+        answer(200, tokenJson(300));
+        client().fetch();
+        String expected = Base64.getEncoder().encodeToString(("app:"
+                + "p%2Ba%2Fs%3As%25w%3Do%26rd").getBytes(StandardCharsets.UTF_8));
+        server.verify(postRequestedFor(urlEqualTo("/token"))
+                .withHeader("Authorization", equalTo("Basic " + expected))
+                .withHeader("Content-Type", equalTo("application/x-www-form-urlencoded"))
+                .withRequestBody(equalTo("grant_type=client_credentials")));
+    }
+
+    @Test
+    void fetch_postAuthWithScopeAndParams_sendsThemInTheBody() {
+        answer(200, tokenJson(300));
+        client("clientAuthMethod", "client_secret_post", "scope", "kafka read",
+                "param_audience", "https://api").fetch();
+        String body = server.getAllServeEvents().get(0).getRequest().getBodyAsString();
+        Map<String, String> form = new HashMap<>();
+        for (String pair : body.split("&")) {
+            String[] kv = pair.split("=", 2);
+            form.put(kv[0], URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
+        }
+        assertEquals(Map.of("grant_type", "client_credentials", "scope", "kafka read",
+                "client_id", "app", "client_secret", SECRET, "audience", "https://api"), form);
+        assertFalse(server.getAllServeEvents().get(0).getRequest().containsHeader(
+                "Authorization"));
+    }
+
+    @Test
+    void fetch_userAgent_carriesTheLibrary() {
+        answer(200, tokenJson(300));
+        client().fetch();
+        String ua = server.getAllServeEvents().get(0).getRequest().getHeader("User-Agent");
+        assertTrue(ua.startsWith("kafka-oauth-login/"), ua);
+    }
+
+    @Test
+    void fetch_invalidClient_isFinalAndNamesHostStatusAndError() {
+        answer(401, "{\"error\":\"invalid_client\",\"error_description\":\"bad secret\"}");
+        TokenRequestException e = failure(client());
+        assertFalse(e.isRetriable());
+        assertEquals(401, e.httpStatus());
+        assertEquals("invalid_client", e.oauthError(), e.getMessage());
+        assertTrue(e.getMessage().contains("127.0.0.1"), e.getMessage());
+        assertTrue(e.getMessage().contains("HTTP 401"), e.getMessage());
+        assertTrue(e.getMessage().contains("error=invalid_client"), e.getMessage());
+        assertTrue(e.getMessage().contains("error_description=bad secret"), e.getMessage());
+        assertTrue(e.getMessage().contains("Not retried"), e.getMessage());
+        assertEquals(1, server.getAllServeEvents().size());
+    }
+
+    @Test
+    void fetch_503ThenSuccess_retriesWithBackoff() {
+        server.stubFor(post(urlEqualTo("/token")).inScenario("flaky")
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(503).withBody("<html>down</html>"))
+                .willSetStateTo("up"));
+        server.stubFor(post(urlEqualTo("/token")).inScenario("flaky").whenScenarioStateIs("up")
+                .willReturn(aResponse().withStatus(200).withBody(tokenJson(300))));
+        AccessToken t = client().fetch();
+        assertEquals("app", t.subject("sub"));
+        assertEquals(1, sleeps.size());
+        assertTrue(sleeps.get(0).toMillis() >= 100 && sleeps.get(0).toMillis() <= 400);
+    }
+
+    @Test
+    void fetch_429WithRetryAfter_waitsAsAsked() {
+        server.stubFor(post(urlEqualTo("/token")).inScenario("limited")
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "2"))
+                .willSetStateTo("ok"));
+        server.stubFor(post(urlEqualTo("/token")).inScenario("limited").whenScenarioStateIs("ok")
+                .willReturn(aResponse().withStatus(200).withBody(tokenJson(300))));
+        client().fetch();
+        assertEquals(List.of(Duration.ofSeconds(2)), sleeps);
+    }
+
+    @Test
+    void fetch_htmlWith200_failsDescribingTheBody() {
+        server.stubFor(post(urlEqualTo("/token")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/html").withBody("<html>login</html>")));
+        TokenRequestException e = failure(client("loginTimeoutMs", "0"));
+        assertTrue(e.getMessage().contains("not a JSON object (HTML or XML"), e.getMessage());
+    }
+
+    @Test
+    void fetch_errorObjectWith200_isFinal() {
+        answer(200, "{\"error\":\"invalid_scope\"}");
+        TokenRequestException e = failure(client());
+        assertFalse(e.isRetriable());
+        assertTrue(e.getMessage().contains("error=invalid_scope"), e.getMessage());
+    }
+
+    @Test
+    void fetch_missingAccessToken_namesTheField() {
+        answer(200, "{\"token_type\":\"Bearer\",\"expires_in\":300}");
+        TokenRequestException e = failure(client("loginTimeoutMs", "0"));
+        assertTrue(e.getMessage().contains("no access_token"), e.getMessage());
+    }
+
+    @Test
+    void fetch_nonBearerTokenType_isFinal() {
+        answer(200, "{\"access_token\":\"abc\",\"token_type\":\"mac\",\"expires_in\":300}");
+        TokenRequestException e = failure(client());
+        assertTrue(e.getMessage().contains("token_type is 'mac': expected Bearer"),
+                e.getMessage());
+    }
+
+    @Test
+    void fetch_opaqueTokenWithExpiresIn_isAccepted() {
+        answer(200, "{\"access_token\":\"opaque-123\",\"token_type\":\"Bearer\","
+                + "\"expires_in\":120}");
+        AccessToken t = client().fetch();
+        assertFalse(t.jwt());
+        assertEquals("app", t.subject("sub"));
+    }
+
+    @Test
+    void fetch_redirect_isNotFollowed() {
+        server.stubFor(post(urlEqualTo("/token")).willReturn(aResponse().withStatus(302)
+                .withHeader("Location", "https://elsewhere.example/token")));
+        TokenRequestException e = failure(client());
+        assertTrue(e.getMessage().contains("redirects are not followed"), e.getMessage());
+        assertTrue(e.getMessage().contains("elsewhere.example"), e.getMessage());
+        assertEquals(1, server.getAllServeEvents().size());
+    }
+
+    @Test
+    void fetch_connectionRefused_isRetriableAndNamesTheHost() {
+        TokenEndpointClient c = client("loginTimeoutMs", "0");
+        server.stop();
+        TokenRequestException e = failure(c);
+        assertTrue(e.isRetriable());
+        assertTrue(e.getMessage().contains("127.0.0.1"), e.getMessage());
+        assertTrue(e.getMessage().contains("ConnectException"), e.getMessage());
+    }
+}
