@@ -392,4 +392,45 @@ class TokenSourceTest {
         assertTrue(e.getMessage().contains(IllegalStateException.class.getName()));
         assertTrue(e.getCause() instanceof IllegalStateException);
     }
+
+    @Test
+    void refresh_tokenAlreadyStaleOnArrival_isNotFetchedAgainInATightLoop() {
+        // An IdP that hands back a cached token, or a token file, late in the token's life.
+        fetcher.then(() -> FakeFetcher.token(time.now().minusSeconds(3000),
+                time.now().plusSeconds(600)));
+        fetcher.then(() -> FakeFetcher.token(time.now().minusSeconds(3000),
+                time.now().plusSeconds(600)));
+        TokenSource s = source();
+        s.retain();
+        TokenSource.Entry old = s.get(TIMEOUT_MS);
+        assertEquals(TokenSource.State.STALE, s.state());
+
+        workers.advance(Duration.ofMillis(500));
+
+        assertEquals(1, fetcher.calls());
+        assertSame(old, s.get(TIMEOUT_MS));
+        workers.advance(Duration.ofSeconds(10));
+        assertTrue(fetcher.calls() <= 12, "fetches: " + fetcher.calls()); // max backoff 1 s
+    }
+
+    @Test
+    void get_fetchCompletesBetweenReadingTheTokenAndJoining_doesNotFetchAgain() {
+        TokenSource s = source();
+        s.get(TIMEOUT_MS);
+        workers.advance(STALE_AT);
+        workers.holdFetches(true);
+        s.get(TIMEOUT_MS); // STALE: starts the background fetch, held in flight
+        workers.advance(EXPIRED_AT.minus(STALE_AT));
+        // The caller reads the expired token, then the fetch in flight completes.
+        time.onNextRead(() -> {
+            workers.holdFetches(false);
+            workers.runHeldFetches();
+        });
+
+        TokenSource.Entry got = s.get(TIMEOUT_MS);
+
+        assertEquals(2, fetcher.calls());
+        assertEquals(TokenSource.State.FRESH, s.state());
+        assertSame(got, s.get(TIMEOUT_MS));
+    }
 }
