@@ -39,6 +39,8 @@ public class OAuthLoginCallbackHandler implements AuthenticateCallbackHandler {
 
     private static final Logger log = LoggerFactory.getLogger(OAuthLoginCallbackHandler.class);
 
+    /** The cache every configure() uses; null to choose by the tokenCache option. */
+    private final TokenCache injectedCache;
     private LoginOptions options;
     private Map<String, String> extensions;
     private TokenCache cache;
@@ -47,6 +49,15 @@ public class OAuthLoginCallbackHandler implements AuthenticateCallbackHandler {
     private volatile Derived derived;
 
     private record Derived(AccessToken token, String principal, Set<String> scopes) {
+    }
+
+    public OAuthLoginCallbackHandler() {
+        this(null);
+    }
+
+    /** Test seam: a handler that takes its token sources from the given cache. */
+    OAuthLoginCallbackHandler(TokenCache cache) {
+        this.injectedCache = cache;
     }
 
     @Override
@@ -65,7 +76,8 @@ public class OAuthLoginCallbackHandler implements AuthenticateCallbackHandler {
         LoginOptions parsed = LoginOptions.parse(configs, jaas, jaasOptionNames());
         Map<String, String> ext = Map.copyOf(saslExtensions(parsed.extensions(), jaas));
         warnAboutSuspiciousSettings(parsed);
-        TokenCache c = parsed.sharedCache() ? TokenCache.shared() : TokenCache.privateCache();
+        TokenCache c = injectedCache != null ? injectedCache
+                : parsed.sharedCache() ? TokenCache.shared() : TokenCache.privateCache();
         this.options = parsed;
         this.extensions = ext;
         this.cache = c;

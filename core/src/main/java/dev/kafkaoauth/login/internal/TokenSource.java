@@ -105,7 +105,7 @@ public final class TokenSource {
             refreshInBackground(); // STALE
             return e;
         }
-        return await(startFetch(), timeoutMs);
+        return await(startFetch(true), timeoutMs);
     }
 
     /** A token fetched now, never a cached one; it also replaces the cached token. */
@@ -163,10 +163,19 @@ public final class TokenSource {
     }
 
     private CompletableFuture<Entry> startFetch() {
+        return startFetch(false);
+    }
+
+    private CompletableFuture<Entry> startFetch(boolean unlessValid) {
         CompletableFuture<Entry> f;
         synchronized (lock) {
             if (inFlight != null) {
                 return inFlight;
+            }
+            Entry e = current;
+            if (unlessValid && e != null && ticker.read() - e.expiredAtNanos < 0) {
+                // A fetch completed after the caller saw no valid token: single flight.
+                return CompletableFuture.completedFuture(e);
             }
             f = new CompletableFuture<>();
             inFlight = f;
@@ -195,7 +204,7 @@ public final class TokenSource {
                 current = fetched;
                 consecutiveFailures = 0;
                 reportedExpiry = false;
-                scheduleLocked(fetched.staleAtNanos - ticker.read());
+                scheduleLocked(refreshDelayNanos(fetched));
             } else {
                 failures++;
                 consecutiveFailures++;
@@ -227,6 +236,18 @@ public final class TokenSource {
         Duration expiredAt = untilExpiry.minus(policy.expirySafety(lifetime));
         return new Entry(token, expiry, nowNanos + staleAt.toNanos(),
                 nowNanos + expiredAt.toNanos(), nowNanos + untilExpiry.toNanos());
+    }
+
+    private long refreshDelayNanos(Entry fetched) {
+        long now = ticker.read();
+        long untilStale = fetched.staleAtNanos - now;
+        if (untilStale > 0) {
+            return untilStale;
+        }
+        // Stale on arrival (an IdP or a token file handing back an old token): ask again after
+        // a backoff, not at once in a loop, and by the expiry margin at the latest.
+        return Math.max(retryBackoffNanos,
+                Math.min(retryBackoffMaxNanos, fetched.expiredAtNanos - now));
     }
 
     private long failureBackoffNanos(RuntimeException failure) {

@@ -1,0 +1,129 @@
+package dev.kafkaoauth.login;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import dev.kafkaoauth.login.internal.AccessToken;
+import dev.kafkaoauth.login.internal.LoginOptions;
+import dev.kafkaoauth.login.internal.TokenCache;
+import dev.kafkaoauth.login.internal.TokenFetcher;
+import dev.kafkaoauth.login.internal.TokenSource;
+import dev.kafkaoauth.login.internal.Workers;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.security.auth.callback.Callback;
+import javax.security.auth.login.AppConfigurationEntry;
+import org.apache.kafka.common.security.auth.SaslExtensionsCallback;
+import org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule;
+import org.apache.kafka.common.security.oauthbearer.OAuthBearerTokenCallback;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class OAuthLoginCallbackHandlerTest {
+
+    private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
+    private static final Map<String, Object> CONFIGS = Map.of(
+            OAuthLoginConfig.TOKEN_ENDPOINT_URL, "https://idp.example.invalid/oauth2/token",
+            OAuthLoginConfig.CLIENT_ID_PROPERTY, "client-a",
+            OAuthLoginConfig.CLIENT_SECRET_PROPERTY, "secret-a");
+    private static final Map<String, String> JAAS = Map.of("extension_logicalCluster", "lkc-1");
+
+    private final AtomicInteger fetches = new AtomicInteger();
+    private final TokenCache cache = new TokenCache(() -> 0L, Clock.fixed(NOW, ZoneOffset.UTC),
+            new SameThreadWorkers(), () -> 0.0);
+    private final TokenSource prefilled;
+    private final OAuthLoginCallbackHandler handler = new OAuthLoginCallbackHandler(cache);
+
+    OAuthLoginCallbackHandlerTest() {
+        // Pre-fill the cache for the handler's credential key: its endpoint is never contacted.
+        prefilled = cache.acquire(LoginOptions.parse(CONFIGS, JAAS, Set.of()),
+                () -> new TokenFetcher() {
+                    @Override
+                    public AccessToken fetch() {
+                        fetches.incrementAndGet();
+                        return new AccessToken("token-value", NOW, NOW.plusSeconds(3600),
+                                Map.of("sub", "svc-a", "scope", "kafka read"), true, "client-a");
+                    }
+
+                    @Override
+                    public String describe() {
+                        return "fake";
+                    }
+                });
+        prefilled.get(1_000);
+        handler.configure(CONFIGS, OAuthBearerLoginModule.OAUTHBEARER_MECHANISM,
+                List.of(new AppConfigurationEntry(OAuthBearerLoginModule.class.getName(),
+                        AppConfigurationEntry.LoginModuleControlFlag.REQUIRED, JAAS)));
+    }
+
+    @AfterEach
+    void close() {
+        handler.close();
+        cache.release(prefilled);
+    }
+
+    @Test
+    void handle_twice_returnsNewTokenAndExtensionsObjectsEachTime() throws Exception {
+        OAuthBearerTokenCallback t1 = new OAuthBearerTokenCallback();
+        SaslExtensionsCallback x1 = new SaslExtensionsCallback();
+        OAuthBearerTokenCallback t2 = new OAuthBearerTokenCallback();
+        SaslExtensionsCallback x2 = new SaslExtensionsCallback();
+
+        handler.handle(new Callback[] {t1, x1});
+        handler.handle(new Callback[] {t2, x2});
+
+        assertNotNull(t1.token());
+        assertNotSame(t1.token(), t2.token());
+        assertNotSame(x1.extensions(), x2.extensions());
+        assertEquals(x1.extensions().map(), x2.extensions().map());
+        assertEquals(Map.of("logicalCluster", "lkc-1"), x1.extensions().map());
+        assertEquals(t1.token().value(), t2.token().value());
+        assertEquals(1, fetches.get(), "served from the pre-filled cache");
+    }
+
+    @Test
+    void handle_cachedToken_mapsPrincipalScopesAndTimes() throws Exception {
+        OAuthBearerTokenCallback cb = new OAuthBearerTokenCallback();
+
+        handler.handle(new Callback[] {cb});
+
+        assertEquals("token-value", cb.token().value());
+        assertEquals("svc-a", cb.token().principalName());
+        assertEquals(Set.of("kafka", "read"), cb.token().scope());
+        assertEquals(NOW.plusSeconds(3600).toEpochMilli(), cb.token().lifetimeMs());
+        assertEquals(NOW.toEpochMilli(), cb.token().startTimeMs());
+        assertSame(prefilled, cache.find(LoginOptions.parse(CONFIGS, JAAS, Set.of())
+                .credentialKey()));
+    }
+
+    /** Fetches on the calling thread; never schedules (time does not move here). */
+    private static final class SameThreadWorkers implements Workers {
+        @Override
+        public Executor fetchExecutor() {
+            return Runnable::run;
+        }
+
+        @Override
+        public Future<?> schedule(Runnable task, long delayNanos) {
+            return null;
+        }
+
+        @Override
+        public void start() {
+        }
+
+        @Override
+        public void stop() {
+        }
+    }
+
+}
