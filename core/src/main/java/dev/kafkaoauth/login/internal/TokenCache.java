@@ -64,10 +64,15 @@ public final class TokenCache {
             }
         }
         return sources.asMap().compute(options.credentialKey(), (key, existing) -> {
-            TokenSource s = existing != null ? existing : new TokenSource(key, fetcher.get(),
-                    new RefreshPolicy(options.refreshFraction()), options.maxTokenAge(),
-                    options.retryBackoffMs(), options.retryBackoffMaxMs(), ticker, clock,
-                    workers, random);
+            TokenSource s = existing;
+            if (s == null) {
+                s = new TokenSource(key, fetcher.get(), new RefreshPolicy(
+                        options.refreshFraction()), options.maxTokenAge(),
+                        options.retryBackoffMs(), options.retryBackoffMaxMs(), ticker, clock,
+                        workers, random);
+                // A fetch that ends after the last release must still let the entry expire.
+                s.onSettled(() -> sources.asMap().computeIfPresent(key, (k, v) -> v));
+            }
             s.retain();
             return s;
         });

@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class TokenSource {
 
     private static final Logger log = LoggerFactory.getLogger(TokenSource.class);
+    private static final long MIN_BACKGROUND_BACKOFF_MS = 100;
 
     /** Freshness of the current token at one instant. */
     public enum State { FRESH, STALE, EXPIRED, NONE }
@@ -44,6 +45,7 @@ public final class TokenSource {
     private final Object lock = new Object();
 
     private volatile Entry current;
+    private volatile Runnable onSettled = () -> { };
     // Guarded by lock.
     private CompletableFuture<Entry> inFlight;
     private Future<?> scheduled;
@@ -72,9 +74,11 @@ public final class TokenSource {
         this.fetcher = fetcher;
         this.policy = policy;
         this.maxTokenAge = maxTokenAge;
-        this.retryBackoffNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, retryBackoffMs));
+        // Kafka allows a backoff of 0; background retries never spin faster than this floor.
+        this.retryBackoffNanos = TimeUnit.MILLISECONDS.toNanos(
+                Math.max(MIN_BACKGROUND_BACKOFF_MS, retryBackoffMs));
         this.retryBackoffMaxNanos = TimeUnit.MILLISECONDS.toNanos(
-                Math.max(retryBackoffMs, retryBackoffMaxMs));
+                Math.max(MIN_BACKGROUND_BACKOFF_MS, Math.max(retryBackoffMs, retryBackoffMaxMs)));
         this.ticker = ticker;
         this.clock = clock;
         this.workers = workers;
@@ -197,6 +201,11 @@ public final class TokenSource {
             fetched = entryFor(fetcher.fetch());
         } catch (RuntimeException e) {
             failure = e;
+        } catch (Error e) {
+            // Never leave the key with a fetch "in flight" for ever (a plugin unloaded under
+            // us gives NoClassDefFoundError): report it like any failed fetch.
+            failure = new TokenRequestException("Token request for " + fetcher.describe()
+                    + " failed: " + e, null, -1, null, true, e);
         }
         synchronized (lock) {
             inFlight = null;
@@ -219,6 +228,12 @@ public final class TokenSource {
             logFailure(failure);
             f.completeExceptionally(failure);
         }
+        onSettled.run();
+    }
+
+    /** Called after each fetch, so that the cache can recompute how long it keeps this. */
+    void onSettled(Runnable action) {
+        this.onSettled = action;
     }
 
     private Entry entryFor(AccessToken token) {
