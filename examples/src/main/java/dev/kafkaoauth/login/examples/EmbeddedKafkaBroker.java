@@ -1,6 +1,9 @@
 package dev.kafkaoauth.login.examples;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.lang.reflect.Field;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -224,7 +227,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 bindOnLoopbackOnly(kitBuilder);
                 brokerConfig(nodes, key).forEach(kitBuilder::setConfigProp);
                 kit = kitBuilder.build();
-                kit.format();
+                formatQuietly(kit);
                 kit.startup();
                 kit.waitForReadyBrokers();
                 return new EmbeddedKafkaBroker(key, recorder, allowedUrls, kit,
@@ -286,6 +289,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             config.put("group.initial.rebalance.delay.ms", "0");
             config.putAll(extraConfig);
             return config;
+        }
+
+        /** Kafka's storage formatter writes its progress to System.out, where the demo reports. */
+        private static void formatQuietly(KafkaClusterTestKit kit) throws Exception {
+            PrintStream out = System.out;
+            System.setOut(new PrintStream(OutputStream.nullOutputStream(), false,
+                    StandardCharsets.UTF_8));
+            try {
+                kit.format();
+            } finally {
+                System.setOut(out);
+            }
         }
 
         /**

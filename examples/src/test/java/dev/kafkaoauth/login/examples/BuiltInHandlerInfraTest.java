@@ -10,6 +10,7 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -133,6 +134,34 @@ class BuiltInHandlerInfraTest {
 
         assertTrue(broker.successfulReauthentications(EmbeddedKafkaBroker.OAUTH) > 0,
                 "no re-authentication within 15 s at connections.max.reauth.ms=" + REAUTH_MS);
+    }
+
+    @Test
+    void runEmbedded_sampleConfigsWithBuiltInHandler_roundTripsAllRecords() throws Exception {
+        // The sample files as they are, but with Kafka's handler, which sends the Confluent ids
+        // only as explicit extensions.
+        for (String name : List.of(Demo.CLIENT_FILE, Demo.CONFLUENT_FILE)) {
+            String text = Files.readString(Path.of("config", name))
+                    .replaceAll("(?m)^sasl\\.login\\.callback\\.handler\\.class=.*$",
+                            "sasl.login.callback.handler.class=" + BUILT_IN_HANDLER)
+                    .replace("logicalCluster=", "extension_logicalCluster=")
+                    .replace("identityPoolId=", "extension_identityPoolId=");
+            Files.writeString(tempDir.resolve(name), text);
+        }
+
+        Demo.Result result = Demo.runEmbedded(tempDir, Demo.RECORDS);
+
+        assertTrue(result.success(), result.failure());
+        for (Demo.HandlerReport handler : result.handlers()) {
+            assertEquals(BUILT_IN_HANDLER, handler.handlerClass());
+            assertEquals(Demo.RECORDS, handler.consumed(), handler.name());
+            assertEquals("kafka-demo", handler.subject(), handler.name());
+            assertEquals(Set.of("kafka"), handler.scopes(), handler.name());
+            // Kafka's handler fetches again for the consumer once the producer closed.
+            assertTrue(handler.tokenRequests() >= 1, handler.name());
+        }
+        assertEquals(Map.of("logicalCluster", "lkc-demo01", "identityPoolId", "pool-Demo1"),
+                result.handlers().get(1).extensions());
     }
 
     private static void describeCluster(Map<String, Object> config) throws Exception {
