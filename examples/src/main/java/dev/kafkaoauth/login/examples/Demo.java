@@ -279,7 +279,8 @@ public final class Demo {
             row(out, "token requests", report.tokenRequests() == null ? "-"
                     : report.tokenRequests().toString());
         }
-        out.println(result.success() ? "OK" : "FAILED");
+        out.println(result.success() ? "OK: every client logged in and round-tripped its records"
+                : "FAILED");
     }
 
     private static void row(PrintStream out, String label, String value) {
