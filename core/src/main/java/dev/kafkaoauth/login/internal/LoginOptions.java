@@ -310,19 +310,21 @@ public final class LoginOptions {
                         + " identity provider's token endpoint, such as"
                         + " https://idp.example.com/oauth2/token");
             }
+            String shown = withoutUserInfo(value.trim());
             URI uri;
             try {
                 uri = new URI(value.trim());
             } catch (URISyntaxException e) {
-                throw new ConfigException(TOKEN_ENDPOINT_URL, value,
-                        "expected an absolute https:, http: or file: URL (" + e.getReason() + ")");
+                throw new ConfigException(TOKEN_ENDPOINT_URL, shown,
+                        "expected an absolute https:, http: or file: URL ("
+                                + e.getReason() + ")");
             }
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             switch (scheme) {
                 case "https":
                 case "http":
                     if (uri.getHost() == null) {
-                        throw new ConfigException(TOKEN_ENDPOINT_URL, value,
+                        throw new ConfigException(TOKEN_ENDPOINT_URL, shown,
                                 "expected a URL with a host name, such as"
                                         + " https://idp.example.com/oauth2/token");
                     }
@@ -334,16 +336,27 @@ public final class LoginOptions {
                     break;
                 case "file":
                     if (uri.getPath() == null || uri.getPath().isEmpty()) {
-                        throw new ConfigException(TOKEN_ENDPOINT_URL, value,
+                        throw new ConfigException(TOKEN_ENDPOINT_URL, shown,
                                 "expected a file URL with a path, such as file:/var/run/token");
                     }
                     break;
                 default:
-                    throw new ConfigException(TOKEN_ENDPOINT_URL, value,
+                    throw new ConfigException(TOKEN_ENDPOINT_URL, shown,
                             "expected an https:, http: or file: URL");
             }
             checkAllowed(uri.toString());
             return uri;
+        }
+
+        /** A URL as it may be shown: user information (which may hold a password) hidden. */
+        private static String withoutUserInfo(String url) {
+            // The last '@': a password typed with '/' or '@' in it must stay hidden too.
+            int scheme = url.indexOf("://");
+            int at = url.lastIndexOf('@');
+            if (scheme < 0 || at < scheme) {
+                return url;
+            }
+            return url.substring(0, scheme + 3) + "[hidden]" + url.substring(at);
         }
 
         private static void checkAllowed(String url) {

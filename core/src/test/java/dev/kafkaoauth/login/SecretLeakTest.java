@@ -1,0 +1,147 @@
+package dev.kafkaoauth.login;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.security.auth.callback.Callback;
+import javax.security.auth.login.AppConfigurationEntry;
+import javax.security.auth.login.AppConfigurationEntry.LoginModuleControlFlag;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.security.auth.SaslExtensionsCallback;
+import org.apache.kafka.common.security.oauthbearer.OAuthBearerTokenCallback;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the handler through success, OAuth errors, server errors, malformed answers and bad
+ * configuration with its loggers at TRACE, capturing the log output, every exception message
+ * and stack trace and every {@code toString}: neither the secret nor an issued token shows up.
+ * Surefire runs this class in its own JVM with {@code dev.kafkaoauth} at TRACE, logging to a
+ * file that the test reads (core/pom.xml).
+ */
+class SecretLeakTest {
+
+    private static final String SECRET = "Leak-Canary+Secret/42:%";
+    private static final String OPAQUE = "opaque-canary-token-9f8e7d";
+
+    private final List<String> seen = new ArrayList<>();
+
+    private static OAuthLoginCallbackHandler configure(String url, String... jaasPairs) {
+        Map<String, Object> jaas = new HashMap<>();
+        jaas.put("clientId", "leak-app");
+        jaas.put("clientSecret", SECRET);
+        jaas.put("tokenCache", "private");
+        jaas.put("loginTimeoutMs", "1500");
+        for (int i = 0; i < jaasPairs.length; i += 2) {
+            jaas.put(jaasPairs[i], jaasPairs[i + 1]);
+        }
+        OAuthLoginCallbackHandler h = new OAuthLoginCallbackHandler();
+        h.configure(Map.of("sasl.oauthbearer.token.endpoint.url", url,
+                "sasl.login.retry.backoff.ms", "10", "sasl.login.retry.backoff.max.ms", "20"),
+                "OAUTHBEARER", List.of(new AppConfigurationEntry(
+                        "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule",
+                        LoginModuleControlFlag.REQUIRED, jaas)));
+        return h;
+    }
+
+    private OAuthBearerTokenCallback login(OAuthLoginCallbackHandler h) throws Exception {
+        OAuthBearerTokenCallback cb = new OAuthBearerTokenCallback();
+        SaslExtensionsCallback ext = new SaslExtensionsCallback();
+        h.handle(new Callback[] {cb, ext});
+        seen.add(h.toString());
+        seen.add(String.valueOf(cb.token()));
+        seen.add(String.valueOf(cb.errorDescription()));
+        seen.add(String.valueOf(ext.extensions().map()));
+        return cb;
+    }
+
+    private void record(Throwable t) {
+        StringWriter w = new StringWriter();
+        t.printStackTrace(new PrintWriter(w));
+        seen.add(w.toString());
+    }
+
+    @Test
+    void handler_everyPathAtTrace_neverShowsSecretOrToken() throws Exception {
+        assertTrue(LoggerFactory.getLogger("dev.kafkaoauth.login").isTraceEnabled(),
+                "this test needs dev.kafkaoauth at TRACE (see core/pom.xml)");
+        Path logFile = Path.of(System.getProperty("org.slf4j.simpleLogger.logFile"));
+        List<String> issued = new ArrayList<>();
+        exercise(issued);
+        String logs = Files.readString(logFile, StandardCharsets.UTF_8);
+        assertTrue(logs.contains("Fetched a token for client leak-app"), "INFO is captured");
+        assertTrue(logs.contains("DEBUG"), "DEBUG is captured");
+        seen.add(logs);
+        issued.add(OPAQUE);
+        for (String text : seen) {
+            assertFalse(text.contains(SECRET), "the secret leaked: " + text);
+            for (String token : issued) {
+                assertFalse(text.contains(token), "a token leaked");
+                assertFalse(text.contains(token.substring(token.lastIndexOf('.') + 1)),
+                        "a token signature leaked");
+            }
+        }
+    }
+
+    private void exercise(List<String> issued) throws Exception {
+        MockOAuth2Server idp = new MockOAuth2Server();
+        idp.start(InetAddress.getLoopbackAddress(), 0);
+        WireMockServer stub = new WireMockServer(options().bindAddress("127.0.0.1")
+                .dynamicPort());
+        stub.start();
+        try {
+            OAuthLoginCallbackHandler ok = configure(idp.tokenEndpointUrl("leak").toString(),
+                    "extension_tenant", "t1", "loginTimeoutMs", "10000");
+            OAuthBearerTokenCallback cb = login(ok);
+            assertNotNull(cb.token());
+            issued.add(cb.token().value());
+            ok.close();
+
+            String stubUrl = "http://127.0.0.1:" + stub.port() + "/token";
+            String[] bodies = {
+                "{\"error\":\"invalid_client\",\"error_description\":\"bad secret\"}",
+                "<html>" + SECRET + "</html>",
+                "{\"access_token\":\"" + OPAQUE + "\",\"token_type\":\"Bearer\"}",
+                "{\"access_token\":\"" + OPAQUE + "\",\"token_type\":\"mac\","
+                        + "\"expires_in\":60}"};
+            int[] statuses = {401, 503, 200, 200};
+            for (int i = 0; i < bodies.length; i++) {
+                stub.resetAll();
+                stub.stubFor(post(urlEqualTo("/token")).willReturn(aResponse()
+                        .withStatus(statuses[i]).withBody(bodies[i])));
+                OAuthLoginCallbackHandler failing = configure(stubUrl,
+                        "clientAuthMethod", i % 2 == 0 ? "client_secret_post" : "");
+                OAuthBearerTokenCallback failed = login(failing);
+                assertNull(failed.token());
+                assertNotNull(failed.errorDescription());
+                failing.close();
+            }
+            try {
+                configure("https://leak-app:" + SECRET + "@idp.example/token");
+            } catch (ConfigException e) {
+                record(e);
+            }
+        } finally {
+            stub.stop();
+            idp.shutdown();
+        }
+    }
+}
