@@ -17,8 +17,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,9 +39,14 @@ import java.util.stream.Stream;
  * {@value #REALM} imported from the test resource {@code keycloak/kafka-realm.json}.
  *
  * <p>The distribution is the one Maven unpacks into {@code target/keycloak}; its path comes from
- * the system property {@code keycloak.home} (set by Surefire). Keycloak runs with an in-memory
- * database ({@code --db=dev-mem}), so every start imports the realm afresh; health and metrics are
- * off, so no management port is opened. Its output goes to {@code target/keycloak-PORT.log}.
+ * the system property {@code keycloak.home} (set by Surefire). Health and metrics are off, so no
+ * management port is opened. Keycloak's output goes to {@code target/keycloak-PORT.log}.
+ *
+ * <p>Each server runs on its own copy of a seed database under {@code target/keycloak-db/}: the
+ * H2 database of a Keycloak that imported this realm into this distribution and was stopped at
+ * once. The first start after {@code mvn clean} (or after the realm JSON changed) makes that
+ * seed with one extra start; later starts skip schema creation, master realm set-up and the
+ * import (about 10 s), and what a test changes through the admin API dies with its copy.
  *
  * <p>Keycloak is started through a small shell watchdog that holds the read end of a pipe from
  * this JVM: if this JVM dies without calling {@link #close()}, the pipe closes and the watchdog
@@ -111,20 +120,21 @@ public final class KeycloakServer implements AutoCloseable {
     private final int port;
     private final Path logFile;
     private final Process process;
-    private final Duration startupTime;
-    private final boolean reaugmented;
     private final Thread shutdownHook;
+    private final Database database;
+    private volatile Duration startupTime;
+    private volatile boolean reaugmented;
+    private volatile boolean seedCreated;
     private volatile boolean closed;
 
     private KeycloakServer(Path home, int port, Path logFile, Process process,
-            Duration startupTime, boolean reaugmented, Thread shutdownHook) {
+            Thread shutdownHook, Database database) {
         this.home = home;
         this.port = port;
         this.logFile = logFile;
         this.process = process;
-        this.startupTime = startupTime;
-        this.reaugmented = reaugmented;
         this.shutdownHook = shutdownHook;
+        this.database = database;
     }
 
     /** Starts Keycloak with the realm's default token lifetime (300 s) and waits until ready. */
@@ -162,14 +172,47 @@ public final class KeycloakServer implements AutoCloseable {
     }
 
     private static KeycloakServer startLocked(Path home, String realmJson) throws IOException {
+        long started = System.nanoTime();
         writeRealm(home, realmJson);
-        IllegalStateException failure = null;
+        Path seed = logDir().resolve("keycloak-db").resolve("seed-" + digest(home + realmJson));
+        boolean reaugmented = false;
+        boolean seedCreated = false;
+        if (!Database.isSeed(seed)) {
+            // Import the realm into an empty database, stop, and keep that database as the seed.
+            KeycloakServer seeding = startWithRetries(home, seed, false);
+            reaugmented = seeding.reaugmented;
+            seeding.close(true);
+            seedCreated = true;
+        }
+        KeycloakServer server;
+        try {
+            server = startWithRetries(home, seed, true);
+        } catch (IllegalStateException e) {
+            // A seed that does not start: drop it and import the realm afresh.
+            deleteTree(seed);
+            server = startWithRetries(home, seed, false);
+        }
+        server.reaugmented |= reaugmented;
+        server.seedCreated = seedCreated;
+        server.startupTime = Duration.ofNanos(System.nanoTime() - started);
+        STARTS.incrementAndGet();
+        return server;
+    }
+
+    private static KeycloakServer startWithRetries(Path home, Path seed, boolean fromSeed)
+            throws IOException {
+        PortTakenException failure = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            Database database = fromSeed ? Database.copyOf(seed) : Database.empty(seed);
             try {
-                return startOnce(home);
+                return startOnce(home, database);
             } catch (PortTakenException e) {
                 // Another process took the free port between our probe and Keycloak.
                 failure = e;
+                database.delete();
+            } catch (RuntimeException | Error e) {
+                database.delete();
+                throw e;
             }
         }
         throw failure;
@@ -240,7 +283,7 @@ public final class KeycloakServer implements AutoCloseable {
         return logFile;
     }
 
-    /** From process start until the discovery document answered. */
+    /** How long {@link #start} took, seed creation and re-augmentation included. */
     public Duration startupTime() {
         return startupTime;
     }
@@ -250,6 +293,11 @@ public final class KeycloakServer implements AutoCloseable {
         return reaugmented;
     }
 
+    /** Whether this start had to make the seed database first (one extra start). */
+    public boolean seedCreated() {
+        return seedCreated;
+    }
+
     /** Peak resident set size of Keycloak's processes in KiB, or -1 where unknown. */
     public long peakRssKib() {
         return process.descendants().mapToLong(KeycloakServer::peakRssKib).sum();
@@ -257,16 +305,27 @@ public final class KeycloakServer implements AutoCloseable {
 
     /** Stops Keycloak and every process kc.sh started, and waits until they are gone. */
     @Override
-    public synchronized void close() {
+    public void close() {
+        close(false);
+    }
+
+    private synchronized void close(boolean keepAsSeed) {
         if (closed) {
             return;
         }
         closed = true;
-        String summary = String.format("%n[fixture] started in %d ms (%s), peak RSS %d MiB%n",
-                startupTime.toMillis(), reaugmented ? "with re-augmentation" : "warm",
+        String summary = String.format("%n[fixture] %s, peak RSS %d MiB%n",
+                startupTime == null ? "seeding run"
+                        : String.format("start() took %d ms (re-augmented: %s, seed created: %s)",
+                                startupTime.toMillis(), reaugmented, seedCreated),
                 peakRssKib() / 1024);
         stopTree(process);
         appendToLog(logFile, summary);
+        if (keepAsSeed && readLog(logFile).contains("Keycloak stopped in")) {
+            database.publishAsSeed();
+        } else {
+            database.delete();
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException e) {
@@ -279,7 +338,7 @@ public final class KeycloakServer implements AutoCloseable {
         return "KeycloakServer[" + issuerUrl() + ", home=" + home + "]";
     }
 
-    private static KeycloakServer startOnce(Path home) throws IOException {
+    private static KeycloakServer startOnce(Path home, Database database) throws IOException {
         int port = freePort();
         Path logFile = logDir().resolve("keycloak-" + port + ".log");
         Files.createDirectories(logFile.getParent());
@@ -289,7 +348,8 @@ public final class KeycloakServer implements AutoCloseable {
                 "--http-host=127.0.0.1",
                 "--http-port=" + port,
                 "--import-realm",
-                "--db=dev-mem",
+                "--db=dev-file",
+                "--db-url=jdbc:h2:file:" + database.url(),
                 "--health-enabled=false",
                 "--metrics-enabled=false"));
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -304,9 +364,7 @@ public final class KeycloakServer implements AutoCloseable {
         env.remove("JAVA_TOOL_OPTIONS");
         env.remove("KC_DB");
         env.remove("KC_HOSTNAME");
-        long started = System.nanoTime();
         Process process = builder.start();
-        STARTS.incrementAndGet();
         Thread hook = new Thread(() -> stopTree(process), "keycloak-fixture-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -316,10 +374,9 @@ public final class KeycloakServer implements AutoCloseable {
             Runtime.getRuntime().removeShutdownHook(hook);
             throw e;
         }
-        Duration startupTime = Duration.ofNanos(System.nanoTime() - started);
-        boolean reaugmented = Files.readString(logFile, StandardCharsets.UTF_8)
-                .contains("Updating the configuration");
-        return new KeycloakServer(home, port, logFile, process, startupTime, reaugmented, hook);
+        KeycloakServer server = new KeycloakServer(home, port, logFile, process, hook, database);
+        server.reaugmented = readLog(logFile).contains("Updating the configuration");
+        return server;
     }
 
     private static void awaitReady(Process process, int port, Path logFile) {
@@ -473,6 +530,35 @@ public final class KeycloakServer implements AutoCloseable {
         }
     }
 
+    private static String readLog(Path logFile) {
+        try {
+            return Files.readString(logFile, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String digest(String text) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // Only a scratch copy under target/; mvn clean removes it.
+        }
+    }
+
     private static String tail(Path logFile) {
         try {
             List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
@@ -497,6 +583,53 @@ public final class KeycloakServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while Keycloak was starting", e);
+        }
+    }
+
+    /** Keycloak's H2 database for one run, in a directory of its own. */
+    private static final class Database {
+        private static final String FILE = "keycloakdb.mv.db";
+
+        private final Path seed;
+        private final Path dir;
+
+        private Database(Path seed, Path dir) {
+            this.seed = seed;
+            this.dir = dir;
+        }
+
+        static boolean isSeed(Path seed) {
+            return Files.isRegularFile(seed.resolve(FILE));
+        }
+
+        static Database empty(Path seed) throws IOException {
+            Path dir = Files.createTempDirectory(
+                    Files.createDirectories(seed.getParent()), "run-");
+            return new Database(seed, dir);
+        }
+
+        static Database copyOf(Path seed) throws IOException {
+            Database database = empty(seed);
+            Files.copy(seed.resolve(FILE), database.dir.resolve(FILE));
+            return database;
+        }
+
+        /** For {@code jdbc:h2:file:}; Keycloak adds its own H2 options only to its default URL. */
+        String url() {
+            return dir.resolve("keycloakdb") + ";NON_KEYWORDS=VALUE;DB_CLOSE_ON_EXIT=FALSE";
+        }
+
+        /** After a clean stop: this database becomes the seed, unless another JVM made one. */
+        void publishAsSeed() {
+            try {
+                Files.move(dir, seed, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                delete();
+            }
+        }
+
+        void delete() {
+            deleteTree(dir);
         }
     }
 

@@ -47,9 +47,9 @@ class KeycloakServerTest {
     @BeforeAll
     static void setUp(KeycloakServer server) {
         keycloak = server;
-        System.out.printf("[keycloak] %s ready in %d ms (%s)%n", server.issuerUrl(),
-                server.startupTime().toMillis(),
-                server.reaugmented() ? "first start, re-augmented" : "warm start");
+        System.out.printf("[keycloak] %s ready in %d ms (re-augmented: %s, seed created: %s)%n",
+                server.issuerUrl(), server.startupTime().toMillis(), server.reaugmented(),
+                server.seedCreated());
     }
 
     @Test
