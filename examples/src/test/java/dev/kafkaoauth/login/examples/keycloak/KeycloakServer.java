@@ -20,6 +20,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -128,13 +129,13 @@ public final class KeycloakServer implements AutoCloseable {
     private volatile boolean closed;
 
     private KeycloakServer(Path home, int port, Path logFile, Process process,
-            Thread shutdownHook, Database database) {
+            Database database) {
         this.home = home;
         this.port = port;
         this.logFile = logFile;
         this.process = process;
-        this.shutdownHook = shutdownHook;
         this.database = database;
+        this.shutdownHook = new Thread(() -> close(false), "keycloak-fixture-stop");
     }
 
     /** Starts Keycloak with the realm's default token lifetime (300 s) and waits until ready. */
@@ -190,7 +191,12 @@ public final class KeycloakServer implements AutoCloseable {
         } catch (IllegalStateException e) {
             // A seed that does not start: drop it and import the realm afresh.
             deleteTree(seed);
-            server = startWithRetries(home, seed, false);
+            try {
+                server = startWithRetries(home, seed, false);
+            } catch (RuntimeException again) {
+                again.addSuppressed(e);
+                throw again;
+            }
         }
         server.reaugmented |= reaugmented;
         server.seedCreated = seedCreated;
@@ -218,7 +224,7 @@ public final class KeycloakServer implements AutoCloseable {
         throw failure;
     }
 
-    /** How many Keycloak servers this JVM has started so far. */
+    /** How many times {@link #start} has succeeded in this JVM (seeding runs not counted). */
     public static int startCount() {
         return STARTS.get();
     }
@@ -315,7 +321,7 @@ public final class KeycloakServer implements AutoCloseable {
         }
         closed = true;
         String summary = String.format("%n[fixture] %s, peak RSS %d MiB%n",
-                startupTime == null ? "seeding run"
+                startupTime == null ? "stopped (seeding run or failed start)"
                         : String.format("start() took %d ms (re-augmented: %s, seed created: %s)",
                                 startupTime.toMillis(), reaugmented, seedCreated),
                 peakRssKib() / 1024);
@@ -365,16 +371,14 @@ public final class KeycloakServer implements AutoCloseable {
         env.remove("KC_DB");
         env.remove("KC_HOSTNAME");
         Process process = builder.start();
-        Thread hook = new Thread(() -> stopTree(process), "keycloak-fixture-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
+        KeycloakServer server = new KeycloakServer(home, port, logFile, process, database);
+        Runtime.getRuntime().addShutdownHook(server.shutdownHook);
         try {
             awaitReady(process, port, logFile);
         } catch (RuntimeException | Error e) {
-            stopTree(process);
-            Runtime.getRuntime().removeShutdownHook(hook);
+            server.close();
             throw e;
         }
-        KeycloakServer server = new KeycloakServer(home, port, logFile, process, hook, database);
         server.reaugmented = readLog(logFile).contains("Updating the configuration");
         return server;
     }
@@ -603,9 +607,48 @@ public final class KeycloakServer implements AutoCloseable {
         }
 
         static Database empty(Path seed) throws IOException {
-            Path dir = Files.createTempDirectory(
-                    Files.createDirectories(seed.getParent()), "run-");
-            return new Database(seed, dir);
+            Path parent = Files.createDirectories(seed.getParent());
+            deleteStale(parent);
+            return new Database(seed, Files.createTempDirectory(parent, "run-"));
+        }
+
+        /**
+         * Deletes the copies that JVMs killed before {@link #close()} left behind. A copy in use
+         * is locked by its Keycloak's H2 (a file lock across processes) and stays.
+         */
+        private static void deleteStale(Path parent) throws IOException {
+            List<Path> runs;
+            try (Stream<Path> dirs = Files.list(parent)) {
+                runs = dirs.filter(d -> d.getFileName().toString().startsWith("run-")).toList();
+            }
+            for (Path run : runs) {
+                Path file = run.resolve(FILE);
+                if (Files.exists(file) ? unlocked(file) : isOld(run)) {
+                    deleteTree(run);
+                }
+            }
+        }
+
+        private static boolean unlocked(Path file) {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                FileLock lock = channel.tryLock();
+                if (lock != null) {
+                    lock.release();
+                    return true;
+                }
+                return false;
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
+        }
+
+        private static boolean isOld(Path dir) {
+            try {
+                return Files.getLastModifiedTime(dir).toInstant()
+                        .isBefore(Instant.now().minus(Duration.ofMinutes(10)));
+            } catch (IOException e) {
+                return false;
+            }
         }
 
         static Database copyOf(Path seed) throws IOException {
