@@ -189,14 +189,14 @@ public final class KeycloakServer implements AutoCloseable {
         try {
             server = startWithRetries(home, seed, true);
         } catch (IllegalStateException e) {
-            // A seed that does not start: drop it and import the realm afresh.
-            deleteTree(seed);
+            // Import the realm afresh; if that works, the seed was the problem: drop it.
             try {
                 server = startWithRetries(home, seed, false);
             } catch (RuntimeException again) {
                 again.addSuppressed(e);
                 throw again;
             }
+            deleteTree(seed);
         }
         server.reaugmented |= reaugmented;
         server.seedCreated = seedCreated;
