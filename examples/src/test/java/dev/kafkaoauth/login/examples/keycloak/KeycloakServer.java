@@ -94,7 +94,7 @@ public final class KeycloakServer implements AutoCloseable {
     /**
      * Replaces kc.sh's default JAVA_OPTS (G1, -Xmx512m): a serial collector and the C1 compiler
      * only start faster on a small machine and need less memory; kc.sh still adds its
-     * --add-opens and locale options.
+     * --add-opens and locale options. The system property {@code keycloak.javaOpts} overrides it.
      */
     private static final String JAVA_OPTS = String.join(" ",
             "-Xms64m", "-Xmx384m", "-XX:MetaspaceSize=96m", "-XX:MaxMetaspaceSize=256m",
@@ -304,7 +304,7 @@ public final class KeycloakServer implements AutoCloseable {
         return seedCreated;
     }
 
-    /** Peak resident set size of Keycloak's processes in KiB, or -1 where unknown. */
+    /** Peak resident set size (VmHWM) of Keycloak's processes in KiB so far; 0 off Linux. */
     public long peakRssKib() {
         return process.descendants().mapToLong(KeycloakServer::peakRssKib).sum();
     }
