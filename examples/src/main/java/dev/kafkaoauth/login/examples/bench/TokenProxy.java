@@ -32,6 +32,8 @@ final class TokenProxy implements AutoCloseable {
     private final ExecutorService executor;
     private final HttpClient client;
     private final AtomicLong requests = new AtomicLong();
+    private final java.util.Queue<Long> arrivals =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile long delayMs;
 
     private TokenProxy(URI upstream) throws IOException {
@@ -68,6 +70,11 @@ final class TokenProxy implements AutoCloseable {
         return requests.get();
     }
 
+    /** Arrival times (System.nanoTime) of the requests since the given instant. */
+    List<Long> arrivalsSince(long nanos) {
+        return arrivals.stream().filter(t -> t - nanos >= 0).toList();
+    }
+
     void delayMs(long ms) {
         this.delayMs = ms;
     }
@@ -75,6 +82,7 @@ final class TokenProxy implements AutoCloseable {
     private void forward(HttpExchange exchange) throws IOException {
         try (exchange) {
             requests.incrementAndGet();
+            arrivals.add(System.nanoTime());
             byte[] body;
             try (InputStream in = exchange.getRequestBody()) {
                 body = in.readAllBytes();
