@@ -44,20 +44,35 @@ public final class RefreshPolicy {
     }
 
     /**
-     * The refresh point after the token's start.
+     * The refresh point after the token's start, for a token that arrives as it starts.
      *
      * @param lifetime from the token's start to its (effective) expiry
      * @param random a number in [0, 1) that places the point in its jitter window
      */
     public Duration refreshAfter(Duration lifetime, double random) {
+        return refreshAfter(Duration.ZERO, lifetime, random);
+    }
+
+    /**
+     * The refresh point after the token's arrival. The window starts at {@code fraction} of
+     * what is left of the lifetime on arrival (an {@code iat} written in whole seconds, or a
+     * token handed out late by its issuer, must not shorten the interval between requests),
+     * and ends no later than Kafka's earliest re-login, which counts from the token's start.
+     *
+     * @param age how old the token is on arrival (now minus its start), not negative
+     * @param lifetime from the token's start to its (effective) expiry
+     * @param random a number in [0, 1) that places the point in its jitter window
+     * @return the delay after arrival; zero or negative when the token is stale on arrival
+     */
+    public Duration refreshAfter(Duration age, Duration lifetime, double random) {
         Duration span = scale(lifetime, JITTER_SPAN);
         Duration headroom = min(MAX_REFRESH_HEADROOM, scale(lifetime, 0.05));
-        Duration latest = kafkaEarliestRelogin(lifetime).minus(headroom);
-        Duration low = scale(lifetime, fraction);
+        Duration latest = kafkaEarliestRelogin(lifetime).minus(headroom).minus(age);
+        Duration low = scale(lifetime.minus(age), fraction);
         if (low.plus(span).compareTo(latest) > 0) {
             low = latest.minus(span);
             if (low.isNegative()) {
-                low = Duration.ZERO;
+                low = latest.isNegative() ? latest : Duration.ZERO;
             }
         }
         Duration high = min(low.plus(span), latest);

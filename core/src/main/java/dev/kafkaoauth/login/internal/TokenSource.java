@@ -245,8 +245,8 @@ public final class TokenSource {
         }
         Instant start = token.issuedAt().isAfter(now) ? now : token.issuedAt();
         Duration lifetime = Duration.between(start, expiry);
-        Duration staleAt = Duration.between(now, start.plus(
-                policy.refreshAfter(lifetime, random.getAsDouble())));
+        Duration staleAt = policy.refreshAfter(Duration.between(start, now), lifetime,
+                random.getAsDouble());
         Duration untilExpiry = Duration.between(now, expiry);
         Duration expiredAt = untilExpiry.minus(policy.expirySafety(lifetime));
         return new Entry(token, expiry, nowNanos + staleAt.toNanos(),

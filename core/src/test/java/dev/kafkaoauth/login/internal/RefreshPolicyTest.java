@@ -132,4 +132,26 @@ class RefreshPolicyTest {
         assertEquals(Duration.ofSeconds(1), policy.expirySafety(Duration.ofSeconds(20)));
         assertEquals(Duration.ofSeconds(5), policy.expirySafety(Duration.ofSeconds(3600)));
     }
+
+    // Regression: with iat in whole seconds a 6 s token arrived up to 1 s old, and counting the
+    // window from iat made requests come every ~3 s instead of at least 0.6 x 5 s apart.
+    @Test
+    void refreshAfter_tokenOneSecondOldOnArrival_countsTheFractionFromArrival() {
+        RefreshPolicy policy = new RefreshPolicy(0.6);
+        Duration lifetime = Duration.ofSeconds(6);
+        Duration age = Duration.ofSeconds(1);
+        for (double r : new double[] {0, 0.5, ALMOST_ONE}) {
+            Duration delay = policy.refreshAfter(age, lifetime, r);
+            assertTrue(delay.toNanos() >= nanos(0.6 * 5) - SLACK_NANOS, delay::toString);
+            // Kafka's earliest re-login (0.8 x 6 s after the start) minus the headroom.
+            assertTrue(delay.plus(age).toNanos() <= nanos(0.8 * 6 - 0.05 * 6), delay::toString);
+        }
+    }
+
+    @Test
+    void refreshAfter_tokenPastKafkasReloginOnArrival_isStaleAtOnce() {
+        Duration delay = new RefreshPolicy(0.6).refreshAfter(Duration.ofSeconds(17),
+                Duration.ofSeconds(20), 0.5);
+        assertTrue(delay.isNegative() || delay.isZero(), delay::toString);
+    }
 }
