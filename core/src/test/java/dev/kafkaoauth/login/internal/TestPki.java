@@ -38,26 +38,26 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * (no private key is ever committed): trust stores as JKS, PKCS12 and PEM, a server key store
  * for 127.0.0.1, one for a wrong host name, and a client key store and PEM files for mutual TLS.
  */
-final class TestPki {
+public final class TestPki {
 
-    static final String STORE_PASSWORD = "store-Canary-pw1";
-    static final String KEY_PASSWORD = "key-Canary-pw2";
+    public static final String STORE_PASSWORD = "store-Canary-pw1";
+    public static final String KEY_PASSWORD = "key-Canary-pw2";
     private static final AtomicLong SERIAL = new AtomicLong(System.nanoTime());
 
     final Path dir;
     final Path trustJks;
-    final Path trustP12;
+    public final Path trustP12;
     final Path trustPem;
     final Path otherCaPem;
-    final Path clientP12;
+    public final Path clientP12;
     final Path clientKeyPem;
     final Path clientChainPem;
-    final SSLContext serverContext;
+    public final SSLContext serverContext;
     final SSLContext wrongHostContext;
     /** Trusts the CA: the server side of mutual TLS checks client certificates with it. */
     final KeyStore caTrust;
 
-    TestPki(Path dir) throws Exception {
+    public TestPki(Path dir) throws Exception {
         this.dir = dir;
         KeyPair caKeys = ecKeys();
         X509Certificate ca = sign("CN=Test CA", caKeys, "CN=Test CA", caKeys.getPrivate(),

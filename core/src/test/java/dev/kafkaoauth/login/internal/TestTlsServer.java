@@ -13,7 +13,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
 /** A JDK HTTPS server on a random loopback port that answers every POST with a token. */
-final class TestTlsServer implements AutoCloseable {
+public final class TestTlsServer implements AutoCloseable {
 
     static final String TOKEN_JSON = "{\"access_token\":\"tls-opaque-token\","
             + "\"token_type\":\"Bearer\",\"expires_in\":300}";
@@ -21,7 +21,7 @@ final class TestTlsServer implements AutoCloseable {
     private final HttpsServer server;
     final AtomicInteger requests = new AtomicInteger();
 
-    TestTlsServer(SSLContext context, boolean needClientAuth) throws IOException {
+    public TestTlsServer(SSLContext context, boolean needClientAuth) throws IOException {
         server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(context) {
             @Override
@@ -46,7 +46,7 @@ final class TestTlsServer implements AutoCloseable {
         server.start();
     }
 
-    String url() {
+    public String url() {
         return "https://127.0.0.1:" + server.getAddress().getPort() + "/token";
     }
 
