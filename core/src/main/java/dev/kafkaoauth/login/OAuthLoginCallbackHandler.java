@@ -1,6 +1,7 @@
 package dev.kafkaoauth.login;
 
 import dev.kafkaoauth.login.internal.AccessToken;
+import dev.kafkaoauth.login.internal.CredentialKey;
 import dev.kafkaoauth.login.internal.LoginOptions;
 import dev.kafkaoauth.login.internal.TokenCache;
 import dev.kafkaoauth.login.internal.TokenEndpointClient;
@@ -11,6 +12,7 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.security.auth.callback.Callback;
 import javax.security.auth.callback.UnsupportedCallbackException;
 import javax.security.auth.login.AppConfigurationEntry;
@@ -38,6 +40,10 @@ import org.slf4j.LoggerFactory;
 public class OAuthLoginCallbackHandler implements AuthenticateCallbackHandler {
 
     private static final Logger log = LoggerFactory.getLogger(OAuthLoginCallbackHandler.class);
+    /** Credential sets already warned about, so that each warning shows once per set. */
+    private static final Set<CredentialKey> WARNED_PLAIN_HTTP = ConcurrentHashMap.newKeySet();
+    private static final Set<CredentialKey> WARNED_NO_HOSTNAME_CHECK =
+            ConcurrentHashMap.newKeySet();
 
     /** The cache every configure() uses; null to choose by the tokenCache option. */
     private final TokenCache injectedCache;
@@ -118,8 +124,15 @@ public class OAuthLoginCallbackHandler implements AuthenticateCallbackHandler {
             log.warn("The client secret of client {} starts or ends with white space; it is sent"
                     + " as it is. Check for a copy-paste accident.", o.clientId());
         }
+        if (!o.tls().verifyHostname() && WARNED_NO_HOSTNAME_CHECK.add(o.credentialKey())) {
+            log.warn("Host name verification to the identity provider {} of client {} is off"
+                    + " (ssl.endpoint.identification.algorithm is empty): any certificate of a"
+                    + " trusted CA is accepted for it. Use this only for tests.",
+                    o.endpointHost(), o.clientId());
+        }
         if ("http".equalsIgnoreCase(o.tokenEndpoint().getScheme())
-                && !isLoopback(o.tokenEndpoint().getHost())) {
+                && !isLoopback(o.tokenEndpoint().getHost())
+                && WARNED_PLAIN_HTTP.add(o.credentialKey())) {
             log.warn("The token endpoint of client {} is plain http to {}: the client secret and"
                     + " tokens cross the network unencrypted. Use https.", o.clientId(),
                     o.endpointHost());

@@ -54,9 +54,43 @@ public final class OAuthLoginConfig {
     /** JAAS option: {@code shared} (default, one token per credential set) or {@code private}. */
     public static final String TOKEN_CACHE = "tokenCache";
 
+    /** JAAS option: HTTP proxy to the identity provider, {@code http://[user:pw@]host:port}. */
+    public static final String PROXY_URL = "proxyUrl";
+    /** JAAS option: comma-separated hosts ({@code idp.example}, {@code *.example}) not proxied. */
+    public static final String PROXY_EXCLUSIONS = "proxyExclusions";
+
+    /** JAAS option (Kafka's name): trust store file of the identity provider's CA. */
+    public static final String SSL_TRUSTSTORE_LOCATION = "ssl.truststore.location";
+    /** JAAS option (Kafka's name): password of the trust store. */
+    public static final String SSL_TRUSTSTORE_PASSWORD = "ssl.truststore.password";
+    /** JAAS option (Kafka's name): {@code JKS} (default), {@code PKCS12} or {@code PEM}. */
+    public static final String SSL_TRUSTSTORE_TYPE = "ssl.truststore.type";
+    /** JAAS option (Kafka's name): trusted certificates as inline PEM. */
+    public static final String SSL_TRUSTSTORE_CERTIFICATES = "ssl.truststore.certificates";
+    /** JAAS option (Kafka's name): key store file for mutual TLS. */
+    public static final String SSL_KEYSTORE_LOCATION = "ssl.keystore.location";
+    /** JAAS option (Kafka's name): password of the key store. */
+    public static final String SSL_KEYSTORE_PASSWORD = "ssl.keystore.password";
+    /** JAAS option (Kafka's name): {@code JKS} (default), {@code PKCS12} or {@code PEM}. */
+    public static final String SSL_KEYSTORE_TYPE = "ssl.keystore.type";
+    /** JAAS option (Kafka's name): password of the private key (default: the store's). */
+    public static final String SSL_KEY_PASSWORD = "ssl.key.password";
+    /** JAAS option (Kafka's name): client certificate chain as inline PEM. */
+    public static final String SSL_KEYSTORE_CERTIFICATE_CHAIN = "ssl.keystore.certificate.chain";
+    /** JAAS option (Kafka's name): client private key as inline PKCS#8 PEM. */
+    public static final String SSL_KEYSTORE_KEY = "ssl.keystore.key";
+    /** JAAS option (Kafka's name): {@code https} (default) or empty to skip host name checks. */
+    public static final String SSL_ENDPOINT_IDENTIFICATION_ALGORITHM =
+            "ssl.endpoint.identification.algorithm";
+    /** JAAS option (Kafka's name): the TLS protocol, such as {@code TLSv1.3}. */
+    public static final String SSL_PROTOCOL = "ssl.protocol";
+
     /** Kafka's JVM-wide allow-list of URLs its OAuth code may contact; honoured when set. */
     public static final String ALLOWED_URLS_SYSTEM_PROPERTY =
             "org.apache.kafka.sasl.oauthbearer.allowed.urls";
+    /** Kafka's JVM-wide allow-list of files its OAuth code may read; honoured when set. */
+    public static final String ALLOWED_FILES_SYSTEM_PROPERTY =
+            "org.apache.kafka.sasl.oauthbearer.allowed.files";
 
     /** Default for {@link #LOGIN_TIMEOUT_MS}. */
     public static final long DEFAULT_LOGIN_TIMEOUT_MS = 10_000;

@@ -12,11 +12,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import dev.kafkaoauth.login.internal.TestPki;
+import dev.kafkaoauth.login.internal.TestTlsServer;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +45,9 @@ class SecretLeakTest {
 
     private static final String SECRET = "Leak-Canary+Secret/42:%";
     private static final String OPAQUE = "opaque-canary-token-9f8e7d";
+    private static final String PROXY_SECRET = "Proxy-Canary-Pw7";
+    private static final List<String> SECRETS = List.of(SECRET, PROXY_SECRET,
+            TestPki.STORE_PASSWORD, TestPki.KEY_PASSWORD);
 
     private final List<String> seen = new ArrayList<>();
 
@@ -92,11 +99,64 @@ class SecretLeakTest {
         seen.add(logs);
         issued.add(OPAQUE);
         for (String text : seen) {
-            assertFalse(text.contains(SECRET), "the secret leaked: " + text);
+            for (String secret : SECRETS) {
+                assertFalse(text.contains(secret), "a secret or password leaked: " + text);
+            }
             for (String token : issued) {
                 assertFalse(text.contains(token), "a token leaked");
                 assertFalse(text.contains(token.substring(token.lastIndexOf('.') + 1)),
                         "a token signature leaked");
+            }
+        }
+    }
+
+    /** Trust and key store passwords, mutual TLS, and a proxy with a password. */
+    private void exerciseTlsAndProxy(List<String> issued) throws Exception {
+        TestPki pki = new TestPki(Files.createTempDirectory("leak-pki"));
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        try (TestTlsServer tls = new TestTlsServer(pki.serverContext, true)) {
+            String[] stores = {"ssl.truststore.location", pki.trustP12.toString(),
+                "ssl.truststore.type", "PKCS12", "ssl.truststore.password", TestPki.STORE_PASSWORD,
+                "ssl.keystore.location", pki.clientP12.toString(), "ssl.keystore.type", "PKCS12",
+                "ssl.keystore.password", TestPki.STORE_PASSWORD,
+                "ssl.key.password", TestPki.KEY_PASSWORD};
+            OAuthLoginCallbackHandler ok = configure(tls.url(), stores);
+            OAuthBearerTokenCallback cb = login(ok);
+            assertNotNull(cb.token(), cb.errorDescription());
+            issued.add(cb.token().value());
+            ok.close();
+
+            String[] proxied = Arrays.copyOf(stores, stores.length + 4);
+            proxied[stores.length] = "proxyUrl";
+            proxied[stores.length + 1] = "http://leak:" + PROXY_SECRET + "@127.0.0.1:"
+                    + closedPort;
+            proxied[stores.length + 2] = "loginTimeoutMs";
+            proxied[stores.length + 3] = "100";
+            OAuthLoginCallbackHandler viaProxy = configure(tls.url(), proxied);
+            assertNull(login(viaProxy).token());
+            viaProxy.close();
+
+            for (String option : List.of("ssl.truststore.password", "ssl.keystore.password",
+                    "ssl.key.password")) {
+                String[] wrong = stores.clone();
+                for (int i = 0; i < wrong.length; i += 2) {
+                    if (wrong[i].equals(option)) {
+                        wrong[i + 1] = "wrong-" + wrong[i + 1];
+                    }
+                }
+                try {
+                    configure(tls.url(), wrong);
+                } catch (ConfigException e) {
+                    record(e);
+                }
+            }
+            try {
+                configure(tls.url(), "proxyUrl", "ftp://leak:" + PROXY_SECRET + "@h:1");
+            } catch (ConfigException e) {
+                record(e);
             }
         }
     }
@@ -139,6 +199,7 @@ class SecretLeakTest {
             } catch (ConfigException e) {
                 record(e);
             }
+            exerciseTlsAndProxy(issued);
         } finally {
             stub.stop();
             idp.shutdown();

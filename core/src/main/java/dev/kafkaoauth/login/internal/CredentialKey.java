@@ -26,12 +26,15 @@ public final class CredentialKey {
     private final Duration maxTokenAge;
     private final double refreshFraction;
     private final long loginTimeoutMs;
+    private final TlsOptions tls;
+    private final ProxyOptions proxy;
     private final int hash;
 
     CredentialKey(String endpoint, String clientId, Secret secret, String scope,
             ClientAuthMethod authMethod, boolean urlencode, Map<String, String> parameters,
             int connectTimeoutMs, int readTimeoutMs, long retryBackoffMs, long retryBackoffMaxMs,
-            Duration maxTokenAge, double refreshFraction, long loginTimeoutMs) {
+            Duration maxTokenAge, double refreshFraction, long loginTimeoutMs, TlsOptions tls,
+            ProxyOptions proxy) {
         this.endpoint = endpoint;
         this.clientId = clientId;
         this.secret = secret;
@@ -46,9 +49,11 @@ public final class CredentialKey {
         this.maxTokenAge = maxTokenAge;
         this.refreshFraction = refreshFraction;
         this.loginTimeoutMs = loginTimeoutMs;
+        this.tls = tls;
+        this.proxy = proxy;
         this.hash = Objects.hash(endpoint, clientId, secret, scope, authMethod, urlencode,
                 this.parameters, connectTimeoutMs, readTimeoutMs, retryBackoffMs,
-                retryBackoffMaxMs, maxTokenAge, refreshFraction, loginTimeoutMs);
+                retryBackoffMaxMs, maxTokenAge, refreshFraction, loginTimeoutMs, tls, proxy);
     }
 
     /** The client id, for log lines and JMX names. */
@@ -73,7 +78,8 @@ public final class CredentialKey {
                 && authMethod == k.authMethod && parameters.equals(k.parameters)
                 && Objects.equals(maxTokenAge, k.maxTokenAge)
                 && Double.compare(refreshFraction, k.refreshFraction) == 0
-                && loginTimeoutMs == k.loginTimeoutMs;
+                && loginTimeoutMs == k.loginTimeoutMs && Objects.equals(tls, k.tls)
+                && Objects.equals(proxy, k.proxy);
     }
 
     @Override

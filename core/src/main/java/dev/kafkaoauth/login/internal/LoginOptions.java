@@ -28,6 +28,7 @@ import static dev.kafkaoauth.login.OAuthLoginConfig.TOKEN_ENDPOINT_URL;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
@@ -80,6 +81,8 @@ public final class LoginOptions {
     private final Duration maxTokenAge;
     private final boolean sharedCache;
     private final Set<String> ignoredJaasOptions;
+    private final TlsOptions tls;
+    private final ProxyOptions proxy;
 
     private LoginOptions(Reader r, Set<String> extraJaasOptions) {
         tokenEndpoint = r.endpoint();
@@ -114,6 +117,9 @@ public final class LoginOptions {
         maxTokenAge = maxAge == 0 ? null : Duration.ofSeconds(maxAge);
         sharedCache = r.sharedCache();
         ignoredJaasOptions = r.unknownJaasOptions(extraJaasOptions);
+        tls = "https".equalsIgnoreCase(tokenEndpoint.getScheme()) ? TlsOptions.parse(r.jaas)
+                : TlsOptions.DEFAULT;
+        proxy = isFile(tokenEndpoint) ? null : ProxyOptions.parse(r.jaas);
     }
 
     /**
@@ -255,12 +261,22 @@ public final class LoginOptions {
         return ignoredJaasOptions;
     }
 
+    /** TLS to the identity provider from the JAAS {@code ssl.*} options. */
+    public TlsOptions tls() {
+        return tls;
+    }
+
+    /** The handler's own proxy, or null when the JVM's proxy settings apply. */
+    public ProxyOptions proxy() {
+        return proxy;
+    }
+
     /** The key of the token these options would fetch: every input of the token request. */
     public CredentialKey credentialKey() {
         return new CredentialKey(tokenEndpoint.toString(), clientId, clientSecret, scope,
                 authMethod, urlencodeBasicCredentials, requestParameters, connectTimeoutMs,
                 readTimeoutMs, retryBackoffMs, retryBackoffMaxMs, maxTokenAge, refreshFraction,
-                loginTimeoutMs);
+                loginTimeoutMs, tls, proxy);
     }
 
     @Override
@@ -273,7 +289,8 @@ public final class LoginOptions {
                 + ", connectTimeoutMs=" + connectTimeoutMs + ", readTimeoutMs=" + readTimeoutMs
                 + ", loginTimeoutMs=" + loginTimeoutMs + ", refreshFraction=" + refreshFraction
                 + ", maxTokenAge=" + maxTokenAge + ", tokenCache="
-                + (sharedCache ? "shared" : "private") + "}";
+                + (sharedCache ? "shared" : "private") + ", tls=" + tls + ", proxy=" + proxy
+                + "}";
     }
 
     /** Reads raw values with Kafka's precedence: a client property beats the JAAS option. */
@@ -339,6 +356,7 @@ public final class LoginOptions {
                         throw new ConfigException(TOKEN_ENDPOINT_URL, shown,
                                 "expected a file URL with a path, such as file:/var/run/token");
                     }
+                    FilePolicy.check(TOKEN_ENDPOINT_URL, Paths.get(uri));
                     break;
                 default:
                     throw new ConfigException(TOKEN_ENDPOINT_URL, shown,
@@ -507,6 +525,7 @@ public final class LoginOptions {
             Set<String> unknown = new TreeSet<>();
             for (String name : jaas.keySet()) {
                 if (!KNOWN_JAAS_OPTIONS.contains(name) && !extra.contains(name)
+                        && !TlsOptions.NAMES.contains(name) && !ProxyOptions.NAMES.contains(name)
                         && !name.startsWith(EXTENSION_PREFIX) && !name.startsWith(PARAM_PREFIX)
                         && !name.startsWith("unsecuredLogin")) {
                     unknown.add(name);

@@ -1,5 +1,8 @@
 package dev.kafkaoauth.login.internal;
 
+import static dev.kafkaoauth.login.OAuthLoginConfig.SSL_ENDPOINT_IDENTIFICATION_ALGORITHM;
+import static dev.kafkaoauth.login.OAuthLoginConfig.SSL_TRUSTSTORE_CERTIFICATES;
+import static dev.kafkaoauth.login.OAuthLoginConfig.SSL_TRUSTSTORE_LOCATION;
 import static dev.kafkaoauth.login.OAuthLoginConfig.TOKEN_ENDPOINT_URL;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
@@ -10,8 +13,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.URL;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,6 +34,9 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.ThreadLocalRandom;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +58,10 @@ public final class TokenEndpointClient implements TokenFetcher {
     private final LoginOptions options;
     private final Clock clock;
     private final Sleeper sleeper;
+    /** Built once per client (one per credential key), used by every HTTPS request. */
+    private final SSLSocketFactory socketFactory;
+    /** The proxy of plain http requests, or null for the JVM's proxy selector. */
+    private final Proxy httpProxy;
 
     /** Waits between attempts; replaced in tests. */
     public interface Sleeper {
@@ -59,6 +72,21 @@ public final class TokenEndpointClient implements TokenFetcher {
         this.options = options;
         this.clock = clock;
         this.sleeper = sleeper;
+        ProxyOptions proxy = options.proxy();
+        boolean proxied = proxy != null && !options.isFileEndpoint()
+                && !proxy.excludes(options.tokenEndpoint().getHost());
+        boolean https = "https".equalsIgnoreCase(options.tokenEndpoint().getScheme());
+        SSLSocketFactory tls = options.tls().socketFactory();
+        if (https && proxied) {
+            // Our own CONNECT tunnel: it can send Basic proxy credentials, the JDK's cannot.
+            TlsSocketFactory base = tls instanceof TlsSocketFactory ? (TlsSocketFactory) tls
+                    : new TlsSocketFactory(HttpsURLConnection.getDefaultSSLSocketFactory(),
+                            options.tls().verifyHostname(), null);
+            tls = base.through(new ProxyTunnel(proxy, options.readTimeoutMs()));
+        }
+        this.socketFactory = tls;
+        this.httpProxy = proxied && !https ? new Proxy(Proxy.Type.HTTP,
+                InetSocketAddress.createUnresolved(proxy.host(), proxy.port())) : null;
     }
 
     public TokenEndpointClient(LoginOptions options) {
@@ -142,7 +170,7 @@ public final class TokenEndpointClient implements TokenFetcher {
     private AccessToken requestOnce() {
         HttpURLConnection c;
         try {
-            c = (HttpURLConnection) options.tokenEndpoint().toURL().openConnection();
+            c = open();
         } catch (IOException e) {
             throw failure("cannot open a connection (" + e.getClass().getSimpleName() + ")", -1,
                     null, true, e);
@@ -168,6 +196,10 @@ public final class TokenEndpointClient implements TokenFetcher {
             InputStream stream = status >= 400 ? c.getErrorStream() : c.getInputStream();
             String text = readBody(stream);
             return handleResponse(c, status, text);
+        } catch (SSLHandshakeException e) {
+            throw tlsFailure(e);
+        } catch (ProxyTunnel.TunnelRefusedException e) {
+            throw failure(e.getMessage(), -1, null, e.status() != 407, e);
         } catch (SocketTimeoutException e) {
             throw failure("no answer within the timeout (connect "
                     + options.connectTimeoutMs() + " ms, read " + options.readTimeoutMs()
@@ -178,6 +210,50 @@ public final class TokenEndpointClient implements TokenFetcher {
         } finally {
             c.disconnect();
         }
+    }
+
+    private HttpURLConnection open() throws IOException {
+        ProxyOptions proxy = options.proxy();
+        URL url = options.tokenEndpoint().toURL();
+        // With proxyUrl: plain http through the proxy; https through our tunnel (socket
+        // factory) on a direct connection; excluded hosts direct. Without: the JVM's selector.
+        HttpURLConnection c = (HttpURLConnection) (proxy == null ? url.openConnection()
+                : url.openConnection(httpProxy != null ? httpProxy : Proxy.NO_PROXY));
+        if (httpProxy != null && proxy.hasCredentials()) {
+            c.setRequestProperty("Proxy-Authorization", proxy.basicCredentials());
+        }
+        if (c instanceof HttpsURLConnection) {
+            HttpsURLConnection https = (HttpsURLConnection) c;
+            if (socketFactory != null) {
+                https.setSSLSocketFactory(socketFactory);
+            }
+            if (!options.tls().verifyHostname()) {
+                https.setHostnameVerifier((host, session) -> true);
+            }
+        }
+        return c;
+    }
+
+    private TokenRequestException tlsFailure(SSLHandshakeException e) {
+        String causes = "";
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            causes += " " + t.getMessage();
+        }
+        String what;
+        if (causes.contains("subject alternative") || causes.contains("No name matching")) {
+            what = "the TLS certificate does not match host " + options.endpointHost()
+                    + ": use the host name the certificate names in " + TOKEN_ENDPOINT_URL
+                    + ", or (only for tests) set the JAAS option "
+                    + SSL_ENDPOINT_IDENTIFICATION_ALGORITHM + "=\"\" to skip the check";
+        } else if (causes.contains("PKIX") || causes.contains("unable to find valid")) {
+            what = "the TLS certificate of " + options.endpointHost() + " is not trusted: set"
+                    + " the JAAS option " + SSL_TRUSTSTORE_LOCATION + " (or "
+                    + SSL_TRUSTSTORE_CERTIFICATES + ") to its CA";
+        } else {
+            // Other handshake failures (a server restarting, a protocol mismatch) may pass.
+            return failure("the TLS handshake failed" + describeIo(e), -1, null, true, e);
+        }
+        return failure(what + ". Not retried", -1, null, false, e);
     }
 
     private static String describeIo(IOException e) {
@@ -256,6 +332,10 @@ public final class TokenEndpointClient implements TokenFetcher {
         } else {
             m.append(" (").append(describeBody(c, body)).append(')');
         }
+        String challenge = status == 401 ? c.getHeaderField("WWW-Authenticate") : null;
+        if (challenge != null) {
+            m.append("; WWW-Authenticate: ").append(clip(challenge));
+        }
         if (status >= 300 && status < 400) {
             String location = c.getHeaderField("Location");
             m.append("; redirects are not followed: set ").append(TOKEN_ENDPOINT_URL)
@@ -306,7 +386,7 @@ public final class TokenEndpointClient implements TokenFetcher {
             return TokenParser.parse(value, expiresIn, clock.instant(), options.clientId());
         } catch (InvalidTokenException e) {
             throw failure("unusable token: " + e.getMessage(), options.isFileEndpoint() ? -1
-                    : 200, null, true, null);
+                    : 200, null, e.isRetriable(), null);
         }
     }
 

@@ -16,6 +16,13 @@ import java.util.Map;
  */
 public final class TokenParser {
 
+    /**
+     * An {@code exp} beyond this (year 5138, in seconds) is milliseconds since the epoch, a
+     * known identity-provider bug: RFC 7519 NumericDate is seconds. Read as seconds it would
+     * give a token that never expires, so it is refused.
+     */
+    static final long MAX_EXP_SECONDS = 100_000_000_000L;
+
     private TokenParser() {
     }
 
@@ -41,6 +48,12 @@ public final class TokenParser {
                     var set = parsed.getJWTClaimsSet();
                     claims = withoutNulls(set.getClaims());
                     exp = instant(set.getExpirationTime());
+                    if (exp != null && exp.getEpochSecond() > MAX_EXP_SECONDS) {
+                        throw new InvalidTokenException("the exp claim (" + exp.getEpochSecond()
+                                + ") is milliseconds, not seconds since the epoch as RFC 7519"
+                                + " requires: fix the identity provider's token settings",
+                                null, false);
+                    }
                     iat = instant(set.getIssueTime());
                     jwt = true;
                 }
@@ -112,9 +125,20 @@ public final class TokenParser {
     /** The token cannot be used; the message never contains the token. */
     public static final class InvalidTokenException extends RuntimeException {
         private static final long serialVersionUID = 1L;
+        private final boolean retriable;
 
         InvalidTokenException(String message, Throwable cause) {
+            this(message, cause, true);
+        }
+
+        InvalidTokenException(String message, Throwable cause, boolean retriable) {
             super(message, cause);
+            this.retriable = retriable;
+        }
+
+        /** False when the identity provider will send the same unusable token again. */
+        public boolean isRetriable() {
+            return retriable;
         }
     }
 }
