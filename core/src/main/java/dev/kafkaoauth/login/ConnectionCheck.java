@@ -60,6 +60,8 @@ final class ConnectionCheck {
         steps.add(token(prepared.options(), token));
         if (options.brokerLogin()) {
             steps.add(brokerLogin(configs, options.brokerTimeout()));
+        } else {
+            steps.add(CheckStep.skipped(CheckStep.BROKER_LOGIN, "Skipped: not requested"));
         }
         return new CheckReport(steps);
     }
