@@ -164,8 +164,10 @@ final class ConnectionCheck {
                 return "Check the client id and secret (and clientAuthMethod): the identity"
                         + " provider did not accept them";
             case "unauthorized_client":
-                return "Allow the client credentials grant (service account) for this client"
-                        + " at the identity provider";
+                // Keycloak answers a wrong secret with this, not with invalid_client.
+                return "Check the client id and secret; if they are right, allow the client"
+                        + " credentials grant (service account) for this client at the"
+                        + " identity provider";
             case "invalid_scope":
                 return "Request a scope that the identity provider grants to this client";
             case "invalid_request":

@@ -36,14 +36,15 @@ class EmbeddingKeycloakTest {
     }
 
     @Test
-    void test_wrongSecret_failsTokenRequestWithInvalidClient(KeycloakServer keycloak) {
+    void test_wrongSecret_failsTokenRequestNamingClientCredentials(KeycloakServer keycloak) {
         String wrong = "wrong-\"secret\\;";
         CheckReport report = connection(keycloak, wrong).test(CheckOptions.tokenOnly(), SASL);
 
         CheckStep failed = report.firstFailure().orElseThrow(() -> new AssertionError(
                 report.toText()));
         assertEquals(CheckStep.TOKEN_REQUEST, failed.name(), report.toText());
-        assertTrue(failed.cause().contains("invalid_client"), failed.cause());
+        // Keycloak answers a wrong secret with 401 unauthorized_client, not invalid_client.
+        assertTrue(failed.cause().contains("HTTP 401"), failed.cause());
         assertTrue(failed.remedy().contains("client id and secret"), failed.remedy());
         assertFalse(report.toText().contains(wrong));
     }
