@@ -69,6 +69,31 @@ public class OAuthLoginCallbackHandler implements AuthenticateCallbackHandler {
     @Override
     public void configure(Map<String, ?> configs, String saslMechanism,
             List<AppConfigurationEntry> jaasConfigEntries) {
+        Prepared p = prepare(configs, saslMechanism, jaasConfigEntries);
+        LoginOptions parsed = p.options();
+        warnAboutSuspiciousSettings(parsed);
+        TokenCache c = injectedCache != null ? injectedCache
+                : parsed.sharedCache() ? TokenCache.shared() : TokenCache.privateCache();
+        this.options = parsed;
+        this.extensions = p.extensions();
+        this.cache = c;
+        this.source = c.acquire(parsed, () -> new TokenEndpointClient(parsed));
+        if (log.isDebugEnabled()) {
+            log.debug("Configured {} {} (loaded by {}): {}", getClass().getName(),
+                    Version.get(), getClass().getClassLoader(), parsed);
+        }
+    }
+
+    /** What configure() reads: the validated options and the SASL extensions to send. */
+    record Prepared(LoginOptions options, Map<String, String> extensions) {
+    }
+
+    /**
+     * Reads and validates everything configure() does, without touching any cache or the
+     * network: the connection test and the embedding API use it to check a configuration.
+     */
+    final Prepared prepare(Map<String, ?> configs, String saslMechanism,
+            List<AppConfigurationEntry> jaasConfigEntries) {
         if (!OAuthBearerLoginModule.OAUTHBEARER_MECHANISM.equals(saslMechanism)) {
             throw new ConfigException("sasl.mechanism", saslMechanism,
                     getClass().getSimpleName() + " supports only OAUTHBEARER");
@@ -80,18 +105,7 @@ public class OAuthLoginCallbackHandler implements AuthenticateCallbackHandler {
         }
         Map<String, ?> jaas = jaasConfigEntries.get(0).getOptions();
         LoginOptions parsed = LoginOptions.parse(configs, jaas, jaasOptionNames());
-        Map<String, String> ext = Map.copyOf(saslExtensions(parsed.extensions(), jaas));
-        warnAboutSuspiciousSettings(parsed);
-        TokenCache c = injectedCache != null ? injectedCache
-                : parsed.sharedCache() ? TokenCache.shared() : TokenCache.privateCache();
-        this.options = parsed;
-        this.extensions = ext;
-        this.cache = c;
-        this.source = c.acquire(parsed, () -> new TokenEndpointClient(parsed));
-        if (log.isDebugEnabled()) {
-            log.debug("Configured {} {} (loaded by {}): {}", getClass().getName(),
-                    Version.get(), getClass().getClassLoader(), parsed);
-        }
+        return new Prepared(parsed, Map.copyOf(saslExtensions(parsed.extensions(), jaas)));
     }
 
     /**
@@ -194,6 +208,20 @@ public class OAuthLoginCallbackHandler implements AuthenticateCallbackHandler {
         callback.token(new OAuthLoginToken(token.value(), d.scopes,
                 entry.effectiveExpiry().toEpochMilli(), d.principal,
                 token.issuedAt().toEpochMilli()));
+    }
+
+    /**
+     * The shared token as {@link #handle} would hand it out, for the access-token supplier.
+     *
+     * @throws TokenRequestException when no valid token could be had within loginTimeoutMs
+     */
+    final AccessToken currentToken() {
+        TokenSource s = source;
+        if (s == null) {
+            throw new IllegalStateException(getClass().getSimpleName()
+                    + " is not configured (or already closed)");
+        }
+        return s.get(options.loginTimeoutMs()).token();
     }
 
     @Override
