@@ -179,13 +179,29 @@ public class OAuthLoginCallbackHandler implements AuthenticateCallbackHandler {
                 // A new object each time: Kafka's re-login removes credentials by identity.
                 ((SaslExtensionsCallback) callback).extensions(new SaslExtensions(extensions));
             } else {
-                throw new UnsupportedCallbackException(callback, "Unsupported callback "
-                        + callback.getClass().getName() + " (loaded by "
-                        + callback.getClass().getClassLoader() + ") for "
-                        + getClass().getName() + " (loaded by " + getClass().getClassLoader()
-                        + "): check that kafka-clients is loaded only once on this class path");
+                throw new UnsupportedCallbackException(callback, unsupported(callback));
             }
         }
+    }
+
+    private String unsupported(Callback callback) {
+        // Usually two copies of kafka-clients: a plugin's own and the worker's.
+        String message = "Unsupported callback " + callback.getClass().getName() + " (loaded by "
+                + describe(callback.getClass().getClassLoader()) + ") for "
+                + getClass().getName() + " " + Version.get() + " (loaded by "
+                + describe(getClass().getClassLoader()) + ")";
+        ClassLoader kafka = OAuthBearerTokenCallback.class.getClassLoader();
+        return message + "; this handler's kafka-clients is loaded by " + describe(kafka)
+                + ": check that kafka-clients is on the class path only once, not also in the"
+                + " plugin's own folder";
+    }
+
+    private static String describe(ClassLoader loader) {
+        if (loader == null) {
+            return "the bootstrap class loader";
+        }
+        String name = loader.getName();
+        return name == null ? loader.toString() : "'" + name + "' " + loader;
     }
 
     private void handleToken(OAuthBearerTokenCallback callback, TokenSource s) {

@@ -3,10 +3,12 @@ package dev.kafkaoauth.login.internal;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Clock;
 import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
+import javax.management.ObjectName;
 
 /**
  * The token sources of one class loader, keyed by {@link CredentialKey}: every handler whose
@@ -19,24 +21,38 @@ public final class TokenCache {
 
     private static final TokenCache SHARED = new TokenCache(Ticker.systemTicker(),
             Clock.systemUTC(), Workers.threads("kafka-oauth-login"),
-            TokenSource.defaultRandom());
+            TokenSource.defaultRandom(), true);
 
     private final Cache<CredentialKey, TokenSource> sources;
     private final Ticker ticker;
     private final Clock clock;
     private final Workers workers;
     private final DoubleSupplier random;
+    private final TokenCacheMBeans mbeans; // null without JMX
     private int openHandles; // guarded by this
 
+    /** A cache without JMX MBeans. */
     public TokenCache(Ticker ticker, Clock clock, Workers workers, DoubleSupplier random) {
+        this(ticker, clock, workers, random, false);
+    }
+
+    /**
+     * A cache.
+     *
+     * @param jmx whether each entry gets an MBean in the platform MBean server
+     */
+    public TokenCache(Ticker ticker, Clock clock, Workers workers, DoubleSupplier random,
+            boolean jmx) {
         this.ticker = ticker;
         this.clock = clock;
         this.workers = workers;
         this.random = random;
+        this.mbeans = jmx ? new TokenCacheMBeans(this::cleanUp) : null;
         this.sources = Caffeine.newBuilder()
                 .ticker(ticker)
                 .executor(Runnable::run)
                 .expireAfter(new KeepWhileUsed())
+                .removalListener(this::removed)
                 .build();
     }
 
@@ -48,7 +64,7 @@ public final class TokenCache {
     /** A cache of one handler's own ({@code tokenCache=private}). */
     public static TokenCache privateCache() {
         return new TokenCache(Ticker.systemTicker(), Clock.systemUTC(),
-                Workers.threads("kafka-oauth-login-private"), TokenSource.defaultRandom());
+                Workers.threads("kafka-oauth-login-private"), TokenSource.defaultRandom(), true);
     }
 
     /**
@@ -63,7 +79,8 @@ public final class TokenCache {
                 workers.start();
             }
         }
-        return sources.asMap().compute(options.credentialKey(), (key, existing) -> {
+        TokenSource acquired = sources.asMap().compute(options.credentialKey(),
+                (key, existing) -> {
             TokenSource s = existing;
             if (s == null) {
                 s = new TokenSource(key, fetcher.get(), new RefreshPolicy(
@@ -76,6 +93,11 @@ public final class TokenCache {
             s.retain();
             return s;
         });
+        if (mbeans != null) {
+            mbeans.ensureRegistered(acquired, new TokenCacheMBeans.Labels(options.clientId(),
+                    options.endpointHost(), options.subClaimName()));
+        }
+        return acquired;
     }
 
     /** Stops using a source; the last release of all stops the cache's threads. */
@@ -83,11 +105,35 @@ public final class TokenCache {
         source.release();
         // Recompute the entry's expiry now that it may no longer be held.
         sources.asMap().computeIfPresent(source.key(), (k, v) -> v);
+        sources.cleanUp();
+        boolean last;
         synchronized (this) {
-            if (--openHandles == 0) {
+            last = --openHandles == 0;
+            if (last) {
                 workers.stop();
             }
         }
+        if (last && mbeans != null) {
+            // Nothing runs once the last handler is closed, so nothing could unregister an
+            // entry at its expiry; the MBean server must not pin this class loader meanwhile.
+            mbeans.unregisterAll();
+        }
+    }
+
+    private void removed(CredentialKey key, TokenSource source, RemovalCause cause) {
+        // The cache only replaces an entry with itself (to recompute its expiry).
+        if (mbeans != null && source != null && cause != RemovalCause.REPLACED) {
+            mbeans.unregister(source);
+        }
+    }
+
+    private void cleanUp() {
+        sources.cleanUp();
+    }
+
+    /** The JMX name of a source's MBean, or null; for tests. */
+    ObjectName mbeanName(TokenSource source) {
+        return mbeans == null ? null : mbeans.nameOf(source);
     }
 
     /** The source of a credential set if it is cached, else null. */

@@ -49,6 +49,7 @@ public final class TokenSource {
     // Guarded by lock.
     private CompletableFuture<Entry> inFlight;
     private Future<?> scheduled;
+    private long scheduledAtNanos;
     private int holders;
     private int consecutiveFailures;
     private boolean reportedExpiry;
@@ -284,6 +285,7 @@ public final class TokenSource {
         }
         if (holders > 0) {
             scheduled = workers.schedule(this::scheduledRefresh, Math.max(0, delayNanos));
+            scheduledAtNanos = ticker.read() + Math.max(0, delayNanos);
         }
     }
 
@@ -394,6 +396,30 @@ public final class TokenSource {
     public long secondsToExpiry() {
         Entry e = current;
         return e == null ? -1 : TimeUnit.NANOSECONDS.toSeconds(e.dropAtNanos - ticker.read());
+    }
+
+    /** The cached token with its timing, or null. */
+    public Entry current() {
+        return current;
+    }
+
+    /** Handlers using this source. */
+    public int holders() {
+        synchronized (lock) {
+            return holders;
+        }
+    }
+
+    /** When the next background refresh is due, or null when none is scheduled. */
+    public Instant nextRefresh() {
+        long delay;
+        synchronized (lock) {
+            if (scheduled == null || scheduled.isDone()) {
+                return null;
+            }
+            delay = scheduledAtNanos - ticker.read();
+        }
+        return clock.instant().plusNanos(Math.max(0, delay));
     }
 
     /** The cached token's effective expiry, or null. */
