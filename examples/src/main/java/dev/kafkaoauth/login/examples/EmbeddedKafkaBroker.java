@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import dev.kafkaoauth.login.OAuthLoginCallbackHandler;
 import kafka.server.BrokerServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -35,6 +36,10 @@ import org.apache.kafka.common.test.TestKitNodes;
  * accepts any SASL extension, {@value #CLOUD} acts as Confluent Cloud does and refuses a login
  * without a well-formed {@code logicalCluster} extension, or with a malformed
  * {@code identityPoolId}. The broker records the logins it accepts.
+ *
+ * <p>With {@link Builder#controllerLogin} the controller listener is SASL_PLAINTEXT OAUTHBEARER
+ * too, and the node logs in to it with {@link OAuthLoginCallbackHandler}, configured with
+ * listener-prefixed properties as a production broker would be.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
@@ -61,14 +66,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final AllowedUrls allowedUrls;
     private final KafkaClusterTestKit kit;
     private final String plaintextListener;
+    private final String controllerListener;
 
     private EmbeddedKafkaBroker(String key, BrokerRecorder recorder, AllowedUrls allowedUrls,
-            KafkaClusterTestKit kit, String plaintextListener) {
+            KafkaClusterTestKit kit, TestKitNodes nodes) {
         this.key = key;
         this.recorder = recorder;
         this.allowedUrls = allowedUrls;
         this.kit = kit;
-        this.plaintextListener = plaintextListener;
+        this.plaintextListener = nodes.brokerListenerName().value();
+        this.controllerListener = nodes.controllerListenerName().value();
     }
 
     public static Builder builder() {
@@ -83,6 +90,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** {@code 127.0.0.1:PORT} of the kit's PLAINTEXT listener, which needs no login. */
     public String plaintextBootstrap() {
         return bootstrapServers(plaintextListener);
+    }
+
+    /**
+     * Name of the controller listener, as {@link SeenLogin#listener()} reports the node's own
+     * logins there when {@link Builder#controllerLogin} secures it.
+     */
+    public String controllerListener() {
+        return controllerListener;
     }
 
     /** An admin client on the PLAINTEXT listener; the caller closes it. */
@@ -164,12 +179,25 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
+    private record NodeLogin(String tokenEndpointUrl, String clientId, String clientSecret) {
+        NodeLogin {
+            Objects.requireNonNull(tokenEndpointUrl, "tokenEndpointUrl");
+            for (String value : List.of(clientId, clientSecret)) {
+                if (value.indexOf('"') >= 0 || value.indexOf('\\') >= 0) {
+                    throw new IllegalArgumentException("quotes and backslashes would need"
+                            + " escaping in the JAAS text");
+                }
+            }
+        }
+    }
+
     /** Options of the broker; JWKS URL, issuer and audience are required. */
     public static final class Builder {
         private String jwksUrl;
         private String expectedIssuer;
         private String expectedAudience;
         private Long connectionsMaxReauthMs;
+        private NodeLogin controllerLogin;
         private final Map<String, Object> extraConfig = new LinkedHashMap<>();
 
         private Builder() {
@@ -201,6 +229,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Makes the controller listener SASL_PLAINTEXT OAUTHBEARER, validated like the other
+         * OAUTHBEARER listeners, and has the node log in to it with
+         * {@link OAuthLoginCallbackHandler} and these client credentials: the broker's
+         * registration, heartbeats and forwarded requests then need a token from the server.
+         * The token endpoint is added to the allow-list while the broker runs.
+         */
+        public Builder controllerLogin(String tokenEndpointUrl, String clientId,
+                String clientSecret) {
+            this.controllerLogin = new NodeLogin(tokenEndpointUrl, clientId, clientSecret);
+            return this;
+        }
+
         /** Any other broker setting. */
         public Builder config(String name, Object value) {
             extraConfig.put(name, value);
@@ -215,7 +256,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             String key = UUID.randomUUID().toString();
             BrokerRecorder recorder = BrokerRecorder.register(key);
             // The broker's validator fetches the JWKS when its listener starts.
-            AllowedUrls allowedUrls = AllowedUrls.add(jwksUrl);
+            AllowedUrls allowedUrls = controllerLogin == null ? AllowedUrls.add(jwksUrl)
+                    : AllowedUrls.add(jwksUrl, controllerLogin.tokenEndpointUrl());
             KafkaClusterTestKit kit = null;
             try {
                 TestKitNodes nodes = new TestKitNodes.Builder()
@@ -230,8 +272,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 formatQuietly(kit);
                 kit.startup();
                 kit.waitForReadyBrokers();
-                return new EmbeddedKafkaBroker(key, recorder, allowedUrls, kit,
-                        nodes.brokerListenerName().value());
+                return new EmbeddedKafkaBroker(key, recorder, allowedUrls, kit, nodes);
             } catch (Exception | Error e) {
                 try {
                     if (kit != null) {
@@ -255,7 +296,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             List<String> protocols = new ArrayList<>();
             for (String name : List.of(plaintext, controller)) {
                 listeners.add(name + "://127.0.0.1:0");
-                protocols.add(name + ":PLAINTEXT");
+                protocols.add(name + (name.equals(controller) && controllerLogin != null
+                        ? ":SASL_PLAINTEXT" : ":PLAINTEXT"));
+            }
+            if (controllerLogin != null) {
+                config.putAll(controllerLoginConfig(controller, key));
             }
             for (String name : List.of(OAUTH, CLOUD)) {
                 listeners.add(name + "://127.0.0.1:0");
@@ -288,6 +333,33 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             config.put("transaction.state.log.min.isr", "1");
             config.put("group.initial.rebalance.delay.ms", "0");
             config.putAll(extraConfig);
+            return config;
+        }
+
+        /**
+         * A broker's own login to its controller listener, as in a server.properties file:
+         * Kafka reads the listener- and mechanism-prefixed login handler and JAAS text, and
+         * strips the listener prefix from the token endpoint before the handler sees it. The
+         * same JAAS text configures the listener's validator, which ignores the credentials.
+         */
+        private Map<String, Object> controllerLoginConfig(String controller, String key) {
+            String listenerPrefix = "listener.name." + controller.toLowerCase(Locale.ROOT) + ".";
+            String prefix = listenerPrefix + "oauthbearer.";
+            Map<String, Object> config = new LinkedHashMap<>();
+            config.put("sasl.mechanism.controller.protocol", "OAUTHBEARER");
+            config.put(listenerPrefix + "sasl.enabled.mechanisms", "OAUTHBEARER");
+            config.put(listenerPrefix + "sasl.oauthbearer.token.endpoint.url",
+                    controllerLogin.tokenEndpointUrl());
+            config.put(prefix + "sasl.login.callback.handler.class",
+                    OAuthLoginCallbackHandler.class.getName());
+            config.put(prefix + "sasl.server.callback.handler.class",
+                    RecordingValidatorCallbackHandler.class.getName());
+            config.put(prefix + "sasl.jaas.config", LOGIN_MODULE + " required "
+                    + "clientId=\"" + controllerLogin.clientId() + "\" "
+                    + "clientSecret=\"" + controllerLogin.clientSecret() + "\" "
+                    + RecordingValidatorCallbackHandler.BROKER_KEY_OPTION + "=\"" + key + "\" "
+                    + RecordingValidatorCallbackHandler.LISTENER_OPTION + "=\"" + controller
+                    + "\";");
             return config;
         }
 
