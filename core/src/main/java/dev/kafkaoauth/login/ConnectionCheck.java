@@ -63,7 +63,7 @@ final class ConnectionCheck {
             configuration(c, options, steps);
         } catch (ConfigException e) {
             steps.add(CheckStep.fail(CheckStep.CONFIGURATION, "The configuration is invalid",
-                    e.getMessage(), configRemedy(e)));
+                    e.getMessage(), configRemedy(e, configs)));
             if (c.jaas != null) {
                 c.extensions = ExtensionRules.analyse(c.handlerName, c.jaas, null,
                         configs.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG));
@@ -115,8 +115,13 @@ final class ConnectionCheck {
         }
     }
 
-    private static String configRemedy(ConfigException e) {
+    private static String configRemedy(ConfigException e, Map<String, Object> configs) {
         String m = String.valueOf(e.getMessage());
+        if (m.contains(ALLOWED_URLS)) {
+            return "start the JVM with -D" + ALLOWED_URLS + "=" + configs.get(
+                    SaslConfigs.SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL) + " added to the URLs it"
+                    + " lists (for Kafka's tools: KAFKA_OPTS)";
+        }
         if (m.contains(SaslConfigs.SASL_LOGIN_CALLBACK_HANDLER_CLASS)) {
             return "Set " + SaslConfigs.SASL_LOGIN_CALLBACK_HANDLER_CLASS + " to "
                     + OAuthLoginCallbackHandler.class.getName() + " or "
