@@ -8,8 +8,8 @@ import java.util.Objects;
 /**
  * One step of a connection check. Nothing in it is secret: no client secret and no token.
  *
- * @param name the step: {@value #CONFIGURATION}, {@value #TOKEN_REQUEST}, {@value #TOKEN} or
- *     {@value #BROKER_LOGIN}
+ * @param name the step: {@value #CONFIGURATION}, {@value #TOKEN_REQUEST}, {@value #TOKEN},
+ *     {@value #EXTENSIONS} or {@value #BROKER_LOGIN}
  * @param status the verdict
  * @param summary one line that says what was found, for every status
  * @param cause why the step failed or warns, or null when it passed
@@ -26,6 +26,8 @@ public record CheckStep(String name, CheckStatus status, String summary, String 
     public static final String TOKEN_REQUEST = "token-request";
     /** Step: the token received is read: subject, expiry, scopes. */
     public static final String TOKEN = "token";
+    /** Step: the SASL extensions to send, checked against the names Confluent Cloud reads. */
+    public static final String EXTENSIONS = "extensions";
     /** Step: an admin client logs in to the brokers and describes the cluster. */
     public static final String BROKER_LOGIN = "broker-login";
 

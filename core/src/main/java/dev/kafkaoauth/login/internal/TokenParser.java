@@ -84,6 +84,21 @@ public final class TokenParser {
         return new AccessToken(value, issuedAt, expiresAt, claims, jwt, clientId);
     }
 
+    /**
+     * The header of a JWT, for diagnosis: {@code alg}, {@code typ}, {@code kid} and the other
+     * header parameters, never the signature; empty when the value is not a readable JWT.
+     */
+    public static Map<String, Object> header(String value) {
+        if (value == null || !looksLikeJws(value)) {
+            return Map.of();
+        }
+        try {
+            return withoutNulls(JWTParser.parse(value).getHeader().toJSONObject());
+        } catch (ParseException e) {
+            return Map.of(); // the parser's message may quote the token: not kept
+        }
+    }
+
     private static boolean looksLikeJws(String value) {
         int dots = 0;
         for (int i = 0; i < value.length(); i++) {
