@@ -152,6 +152,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return socketServerTotal("successful-authentication-total", listenerName);
     }
 
+    /**
+     * The broker's {@code failed-authentication-total} plus {@code
+     * failed-reauthentication-total} on one listener.
+     */
+    public long failedAuthentications(String listenerName) {
+        return socketServerTotal("failed-authentication-total", listenerName)
+                + socketServerTotal("failed-reauthentication-total", listenerName);
+    }
+
     private long socketServerTotal(String metricName, String listenerName) {
         double total = 0;
         for (KafkaMetric metric : broker().metrics().metrics().values()) {

@@ -54,6 +54,7 @@ public final class LoginBenchmark {
     private static final int KEPT_CLIENTS = 20;
     private static final int KEPT_LIFETIMES = 10;
     private static final long SLOW_IDP_MS = 200;
+    private static final Duration OUTAGE = Duration.ofSeconds(30);
     private static final int OUR_WARMUP = 20_000;
     private static final int OUR_ITERATIONS = 200_000;
     private static final int KAFKA_WARMUP = 20;
@@ -122,6 +123,7 @@ public final class LoginBenchmark {
         scenarioSlowIdentityProvider();
         scenarioHandleLatency();
         scenarioHeapAndThreads();
+        scenarioUnavailableIdentityProvider();
     }
 
     // a) 50 clients with 50 logicalCluster values created at once.
@@ -288,6 +290,46 @@ public final class LoginBenchmark {
         rows.add(new String[] {"f) threads " + OUR_THREADS + "* with " + OUR_CREDENTIAL_SETS
                 + " handlers open / after all closed", threadsOpen + " / " + threadsClosed,
                 "-"});
+    }
+
+    // g) token requests per minute from 20 open clients while the IdP answers 503 for 30 s.
+    private void scenarioUnavailableIdentityProvider() throws Exception {
+        idp.tokenLifetimeSeconds(SHORT_LIFETIME_SECONDS);
+        List<Admin> admins = new ArrayList<>();
+        long ourRequests;
+        long kafkaRequests;
+        double window;
+        try {
+            for (int i = 0; i < KEPT_CLIENTS; i++) {
+                for (Side side : List.of(ours, kafka)) {
+                    admins.add(Admin.create(clientConfig(side, "bench-g-" + side.name,
+                            "extension_logicalCluster=\"lkc-g" + i + "\"")));
+                }
+            }
+            long ourBefore = ours.proxy.requests();
+            long kafkaBefore = kafka.proxy.requests();
+            long start = System.nanoTime();
+            ours.proxy.mode(TokenProxy.Mode.UNAVAILABLE);
+            kafka.proxy.mode(TokenProxy.Mode.UNAVAILABLE);
+            Thread.sleep(OUTAGE.toMillis());
+            ourRequests = ours.proxy.requests() - ourBefore;
+            kafkaRequests = kafka.proxy.requests() - kafkaBefore;
+            window = (System.nanoTime() - start) / 1e9;
+        } finally {
+            ours.proxy.mode(TokenProxy.Mode.FORWARD);
+            kafka.proxy.mode(TokenProxy.Mode.FORWARD);
+            closeAll(admins);
+            idp.tokenLifetimeSeconds(LONG_LIFETIME_SECONDS);
+        }
+        rows.add(new String[] {"g) IdP requests per minute, " + KEPT_CLIENTS + " admin clients"
+                + " open, IdP answers 503 for " + OUTAGE.toSeconds() + " s, "
+                + SHORT_LIFETIME_SECONDS + " s tokens", perMinute(ourRequests, window),
+                perMinute(kafkaRequests, window)});
+    }
+
+    private static String perMinute(long requests, double seconds) {
+        return String.format(Locale.ROOT, "%.0f  (%d in %.1f s)", requests * 60 / seconds,
+                requests, seconds);
     }
 
     private record ParallelResult(long createMs, int connected) {

@@ -11,8 +11,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -20,9 +23,33 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A token endpoint in front of another one, on 127.0.0.1 and a random port: it counts the
- * requests of one handler and can answer late, as a slow identity provider does.
+ * requests of one handler and can answer late, as a slow identity provider does, or fail as
+ * one in an outage does (503, or no answer at all until the client's read timeout).
  */
-final class TokenProxy implements AutoCloseable {
+public final class TokenProxy implements AutoCloseable {
+
+    /** What the proxy does with the requests that arrive from now on. */
+    public enum Mode {
+        /** Relays to the upstream token endpoint (after the delay, if one is set). */
+        FORWARD,
+        /** Answers 503 with a small HTML page, as a load balancer with no backend does. */
+        UNAVAILABLE,
+        /** Reads the request, never answers, and closes the connection after the stall. */
+        STALL
+    }
+
+    /**
+     * One request as the proxy saw it.
+     *
+     * @param arrivalNanos its arrival, in {@link System#nanoTime()}
+     * @param mode the mode it was handled in
+     * @param status the status sent back, or -1 when none was sent
+     */
+    public record Hit(long arrivalNanos, Mode mode, int status) {
+        public boolean succeeded() {
+            return status >= 200 && status < 300;
+        }
+    }
 
     private static final List<String> FORWARDED = List.of("Authorization", "Content-Type",
             "Accept");
@@ -32,9 +59,11 @@ final class TokenProxy implements AutoCloseable {
     private final ExecutorService executor;
     private final HttpClient client;
     private final AtomicLong requests = new AtomicLong();
-    private final java.util.Queue<Long> arrivals =
-            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final Queue<Long> arrivals = new ConcurrentLinkedQueue<>();
+    private final Queue<Hit> hits = new ConcurrentLinkedQueue<>();
     private volatile long delayMs;
+    private volatile Mode mode = Mode.FORWARD;
+    private volatile long stallMs = 3000;
 
     private TokenProxy(URI upstream) throws IOException {
         this.upstream = upstream;
@@ -53,7 +82,7 @@ final class TokenProxy implements AutoCloseable {
     }
 
     /** A proxy of the given token endpoint (which must be on this machine). */
-    static TokenProxy start(String upstreamUrl) throws IOException {
+    public static TokenProxy start(String upstreamUrl) throws IOException {
         URI uri = URI.create(upstreamUrl);
         if (!InetAddress.getByName(uri.getHost()).isLoopbackAddress()) {
             throw new IllegalArgumentException("upstream must be on loopback: " + upstreamUrl);
@@ -62,42 +91,79 @@ final class TokenProxy implements AutoCloseable {
     }
 
     /** The URL that handlers use: same path as upstream, on this proxy's port. */
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + upstream.getPath();
     }
 
-    long requests() {
+    public long requests() {
         return requests.get();
     }
 
     /** Arrival times (System.nanoTime) of the requests since the given instant. */
-    List<Long> arrivalsSince(long nanos) {
+    public List<Long> arrivalsSince(long nanos) {
         return arrivals.stream().filter(t -> t - nanos >= 0).toList();
     }
 
-    void delayMs(long ms) {
+    /** The requests that arrived since the given instant, with how each was answered. */
+    public List<Hit> hitsSince(long nanos) {
+        return hits.stream().filter(h -> h.arrivalNanos - nanos >= 0).toList();
+    }
+
+    public void delayMs(long ms) {
         this.delayMs = ms;
     }
 
+    public void mode(Mode mode) {
+        this.mode = mode;
+    }
+
+    /** How long a request is held in {@link Mode#STALL} before its connection is closed. */
+    public void stallMs(long ms) {
+        this.stallMs = ms;
+    }
+
     private void forward(HttpExchange exchange) throws IOException {
+        long arrival = System.nanoTime();
+        Mode current = mode;
+        int status = -1;
         try (exchange) {
             requests.incrementAndGet();
-            arrivals.add(System.nanoTime());
+            arrivals.add(arrival);
             byte[] body;
             try (InputStream in = exchange.getRequestBody()) {
                 body = in.readAllBytes();
             }
-            long delay = delayMs;
-            if (delay > 0) {
-                Thread.sleep(delay);
+            if (current == Mode.UNAVAILABLE) {
+                status = unavailable(exchange);
+            } else if (current == Mode.STALL) {
+                // Closing the exchange without response headers drops the connection.
+                Thread.sleep(stallMs);
+            } else {
+                long delay = delayMs;
+                if (delay > 0) {
+                    Thread.sleep(delay);
+                }
+                status = relay(exchange, body);
             }
-            relay(exchange, body);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            hits.add(new Hit(arrival, current, status));
         }
     }
 
-    private void relay(HttpExchange exchange, byte[] body)
+    private static int unavailable(HttpExchange exchange) throws IOException {
+        byte[] page = "<html><body><h1>503 Service Unavailable</h1></body></html>"
+                .getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/html");
+        exchange.sendResponseHeaders(503, page.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(page);
+        }
+        return 503;
+    }
+
+    private int relay(HttpExchange exchange, byte[] body)
             throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(upstream)
                 .timeout(Duration.ofSeconds(10))
@@ -119,6 +185,7 @@ final class TokenProxy implements AutoCloseable {
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(answer);
         }
+        return response.statusCode();
     }
 
     @Override
