@@ -11,9 +11,9 @@ import java.util.List;
  * list by exact string, and our handlers honour the same property. The property is JVM-wide,
  * so each user restores it on close, in the reverse order of the additions.
  */
-final class AllowedUrls implements AutoCloseable {
+public final class AllowedUrls implements AutoCloseable {
 
-    static final String PROPERTY = "org.apache.kafka.sasl.oauthbearer.allowed.urls";
+    public static final String PROPERTY = "org.apache.kafka.sasl.oauthbearer.allowed.urls";
 
     private final String previous;
 
@@ -22,7 +22,7 @@ final class AllowedUrls implements AutoCloseable {
     }
 
     /** Appends the URLs to the property, keeping the entries it already had. */
-    static AllowedUrls add(String... urls) {
+    public static AllowedUrls add(String... urls) {
         synchronized (AllowedUrls.class) {
             String previous = System.getProperty(PROPERTY);
             List<String> entries = new ArrayList<>();

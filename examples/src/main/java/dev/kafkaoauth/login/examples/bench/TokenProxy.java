@@ -8,12 +8,14 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -51,6 +53,16 @@ public final class TokenProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * One form parameter of one request, for tests that check what a client sent (an
+     * assertion, say). Kept apart from {@link Hit} so that printing hits shows no credential.
+     *
+     * @param arrivalNanos the request's arrival, in {@link System#nanoTime()}
+     * @param status the status sent back, or -1 when none was sent
+     * @param value the parameter's decoded value, or null when the request had none
+     */
+    public record FormValue(long arrivalNanos, int status, String value) { }
+
     private static final List<String> FORWARDED = List.of("Authorization", "Content-Type",
             "Accept");
 
@@ -61,6 +73,7 @@ public final class TokenProxy implements AutoCloseable {
     private final AtomicLong requests = new AtomicLong();
     private final Queue<Long> arrivals = new ConcurrentLinkedQueue<>();
     private final Queue<Hit> hits = new ConcurrentLinkedQueue<>();
+    private final Queue<Map.Entry<Hit, byte[]>> bodies = new ConcurrentLinkedQueue<>();
     private volatile long delayMs;
     private volatile Mode mode = Mode.FORWARD;
     private volatile long stallMs = 3000;
@@ -109,6 +122,25 @@ public final class TokenProxy implements AutoCloseable {
         return hits.stream().filter(h -> h.arrivalNanos - nanos >= 0).toList();
     }
 
+    /** The value of one form parameter in each request, in order of arrival. */
+    public List<FormValue> formValues(String name) {
+        return bodies.stream().map(e -> new FormValue(e.getKey().arrivalNanos(),
+                e.getKey().status(), formValue(e.getValue(), name))).toList();
+    }
+
+    private static String formValue(byte[] body, String name) {
+        for (String pair : new String(body, StandardCharsets.UTF_8).split("&")) {
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq),
+                    StandardCharsets.UTF_8);
+            if (key.equals(name)) {
+                return eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1),
+                        StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
     public void delayMs(long ms) {
         this.delayMs = ms;
     }
@@ -126,10 +158,10 @@ public final class TokenProxy implements AutoCloseable {
         long arrival = System.nanoTime();
         Mode current = mode;
         int status = -1;
+        byte[] body = new byte[0];
         try (exchange) {
             requests.incrementAndGet();
             arrivals.add(arrival);
-            byte[] body;
             try (InputStream in = exchange.getRequestBody()) {
                 body = in.readAllBytes();
             }
@@ -148,7 +180,9 @@ public final class TokenProxy implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            hits.add(new Hit(arrival, current, status));
+            Hit hit = new Hit(arrival, current, status);
+            hits.add(hit);
+            bodies.add(Map.entry(hit, body));
         }
     }
 
