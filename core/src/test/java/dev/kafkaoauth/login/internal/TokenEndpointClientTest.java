@@ -50,15 +50,22 @@ class TokenEndpointClientTest {
     }
 
     private TokenEndpointClient client(String... jaasPairs) {
+        return client(Map.of(), jaasPairs);
+    }
+
+    /** A client of the stub, or of the endpoint that {@code configs} names. */
+    private TokenEndpointClient client(Map<String, Object> configs, String... jaasPairs) {
         Map<String, Object> jaas = new HashMap<>();
         jaas.put("clientId", "app");
         jaas.put("clientSecret", SECRET);
         for (int i = 0; i < jaasPairs.length; i += 2) {
             jaas.put(jaasPairs[i], jaasPairs[i + 1]);
         }
-        LoginOptions o = LoginOptions.parse(Map.of("sasl.oauthbearer.token.endpoint.url",
+        Map<String, Object> all = new HashMap<>(Map.of("sasl.oauthbearer.token.endpoint.url",
                 "http://127.0.0.1:" + server.port() + "/token", "sasl.login.retry.backoff.ms",
-                "100", "sasl.login.retry.backoff.max.ms", "400"), jaas, Set.of());
+                "100", "sasl.login.retry.backoff.max.ms", "400"));
+        all.putAll(configs);
+        LoginOptions o = LoginOptions.parse(all, jaas, Set.of());
         return new TokenEndpointClient(o, Clock.systemUTC(), sleeps::add);
     }
 
@@ -116,6 +123,16 @@ class TokenEndpointClientTest {
         String ua = server.getAllServeEvents().get(0).getRequest().getHeader("User-Agent");
         assertNotEquals("unknown", Version.get(), "the build filters version.properties");
         assertTrue(ua.startsWith("kafka-oauth-login/" + Version.get() + " "), ua);
+    }
+
+    @Test
+    void fetch_basicAuthWithUrlencodeFalse_sendsCredentialsAsTheyAre() {
+        answer(200, tokenJson(300));
+        client(Map.of("sasl.oauthbearer.header.urlencode", "false")).fetch();
+        String expected = Base64.getEncoder().encodeToString(("app:" + SECRET)
+                .getBytes(StandardCharsets.UTF_8));
+        server.verify(postRequestedFor(urlEqualTo("/token"))
+                .withHeader("Authorization", equalTo("Basic " + expected)));
     }
 
     @Test
