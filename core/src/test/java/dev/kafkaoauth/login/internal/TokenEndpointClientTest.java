@@ -15,8 +15,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.kafkaoauth.login.TokenRequestException;
+import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +32,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Fault and malformed-response behaviour, against a stub server on loopback. */
 class TokenEndpointClientTest {
@@ -133,6 +137,26 @@ class TokenEndpointClientTest {
                 .getBytes(StandardCharsets.UTF_8));
         server.verify(postRequestedFor(urlEqualTo("/token"))
                 .withHeader("Authorization", equalTo("Basic " + expected)));
+    }
+
+    @Test
+    void fetch_fileEndpoint_readsTheFileAgainAtEachFetch(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("token.jwt");
+        String first = Jwts.jwt(Map.of("sub", "first", "exp", Instant.now().plusSeconds(300)));
+        String second = Jwts.jwt(Map.of("sub", "second", "exp", Instant.now().plusSeconds(600)));
+        Files.writeString(file, first + "\n");
+        TokenEndpointClient c = client(Map.of("sasl.oauthbearer.token.endpoint.url",
+                file.toUri().toString()));
+
+        AccessToken before = c.fetch();
+        Files.writeString(file, second);
+        AccessToken after = c.fetch();
+
+        assertEquals(first, before.value());
+        assertEquals("first", before.subject("sub"));
+        assertEquals(second, after.value());
+        assertEquals("second", after.subject("sub"));
+        assertEquals(0, server.getAllServeEvents().size(), "no HTTP request for a file");
     }
 
     @Test
