@@ -186,8 +186,11 @@ final class ConnectionCheck {
         details.put("endpoint", o.endpointForDisplay());
         details.put("clientId", String.valueOf(o.clientId()));
         details.put("clientSecret", o.clientSecret() == null ? "-" : HIDDEN);
-        details.put("authMethod", o.authMethod().toString());
-        details.put("grant", grant(c.jaas));
+        details.put("authMethod", o.authMethod().configName());
+        details.put("grant", o.grantType());
+        if (o.assertion().present()) {
+            details.put("assertion", o.assertion().toString());
+        }
         details.put("scope", o.scope() == null ? "-" : o.scope());
         details.put("subClaim", o.subClaimName());
         details.put("jaasOptions", jaasForDisplay(c.jaas));
@@ -212,7 +215,7 @@ final class ConnectionCheck {
         if (notAllowed != null) {
             c.configFailed = true;
             warnings.add(0, notAllowed);
-            remedies.add(0, "start the JVM with -D" + ALLOWED_URLS + "=" + o.tokenEndpoint()
+            remedies.add(0, "start the JVM with -D" + ALLOWED_URLS + "=" + o.location()
                     + " (for Kafka's tools: KAFKA_OPTS), or use "
                     + OAuthLoginCallbackHandler.class.getName());
             steps.add(new CheckStep(CheckStep.CONFIGURATION, CheckStatus.FAIL,
@@ -237,7 +240,7 @@ final class ConnectionCheck {
             return null;
         }
         String list = System.getProperty(ALLOWED_URLS);
-        String url = o.tokenEndpoint().toString();
+        String url = o.location().toString();
         if (list != null && Arrays.stream(list.split(",")).map(String::trim)
                 .anyMatch(url::equals)) {
             return null;
@@ -253,11 +256,6 @@ final class ConnectionCheck {
         } catch (NumberFormatException e) {
             return 4; // unknown: assume the newest rules
         }
-    }
-
-    private static String grant(Map<String, ?> jaas) {
-        Object g = jaas.get("grantType");
-        return g == null ? "client_credentials" : g.toString();
     }
 
     /** JAAS options by name; values of secrets, keys and assertions shown as [hidden]. */
@@ -277,7 +275,7 @@ final class ConnectionCheck {
         long start = System.nanoTime();
         Map<String, String> details = new LinkedHashMap<>();
         details.put("endpointHost", o.endpointHost());
-        details.put("authMethod", o.isFileEndpoint() ? "-" : o.authMethod().toString());
+        details.put("authMethod", o.isFileEndpoint() ? "-" : o.authMethod().configName());
         try {
             AccessToken token = new TokenEndpointClient(o).fetch();
             details.put("httpStatus", o.isFileEndpoint() ? "- (file)" : "200");

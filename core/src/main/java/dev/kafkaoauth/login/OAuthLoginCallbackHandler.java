@@ -144,8 +144,8 @@ public class OAuthLoginCallbackHandler implements AuthenticateCallbackHandler {
                     + " trusted CA is accepted for it. Use this only for tests.",
                     o.endpointHost(), o.clientId());
         }
-        if ("http".equalsIgnoreCase(o.tokenEndpoint().getScheme())
-                && !isLoopback(o.tokenEndpoint().getHost())
+        if ("http".equalsIgnoreCase(o.location().getScheme())
+                && !isLoopback(o.location().getHost())
                 && WARNED_PLAIN_HTTP.add(o.credentialKey())) {
             log.warn("The token endpoint of client {} is plain http to {}: the client secret and"
                     + " tokens cross the network unencrypted. Use https.", o.clientId(),

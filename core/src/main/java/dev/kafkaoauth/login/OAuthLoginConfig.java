@@ -43,8 +43,53 @@ public final class OAuthLoginConfig {
     public static final String EXTENSION_PREFIX = "extension_";
     /** JAAS option prefix: {@code param_<name>="value"} adds a token request parameter. */
     public static final String PARAM_PREFIX = "param_";
-    /** JAAS option: {@code client_secret_basic} (default) or {@code client_secret_post}. */
+    /**
+     * JAAS option: {@code client_secret_basic} (default with a secret), {@code client_secret_post},
+     * {@code private_key_jwt} (default with a key or assertion file) or {@code tls_client_auth}.
+     */
     public static final String CLIENT_AUTH_METHOD = "clientAuthMethod";
+    /** JAAS option: {@code client_credentials} (default) or {@link #JWT_BEARER_GRANT}. */
+    public static final String GRANT_TYPE = "grantType";
+    /** JAAS option: a ready-made assertion (JWT) read from this file at each token request. */
+    public static final String CLIENT_ASSERTION_FILE = "clientAssertionFile";
+    /** JAAS option: OIDC issuer; the token endpoint is read from its discovery document. */
+    public static final String ISSUER_URL = "issuerUrl";
+    /** JAAS option: the {@code kid} header of the assertions this library signs. */
+    public static final String ASSERTION_KEY_ID = "assertionKeyId";
+    /** JAAS option: PEM certificate of the signing key; sent as the {@code x5t#S256} header. */
+    public static final String ASSERTION_CERTIFICATE_FILE = "assertionCertificateFile";
+
+    /** Client property (Kafka 4.1+): PKCS#8 PEM private key that signs assertions. */
+    public static final String ASSERTION_PRIVATE_KEY_FILE =
+            "sasl.oauthbearer.assertion.private.key.file";
+    /** Client property (Kafka 4.1+): passphrase of an encrypted PKCS#8 key. */
+    public static final String ASSERTION_PRIVATE_KEY_PASSPHRASE =
+            "sasl.oauthbearer.assertion.private.key.passphrase";
+    /** Client property (Kafka 4.1+): RS256, PS256 or ES256 (default: from the key's type). */
+    public static final String ASSERTION_ALGORITHM = "sasl.oauthbearer.assertion.algorithm";
+    /** Client property (Kafka 4.1+): {@code iss} of signed assertions (default: client id). */
+    public static final String ASSERTION_CLAIM_ISS = "sasl.oauthbearer.assertion.claim.iss";
+    /** Client property (Kafka 4.1+): {@code sub} of signed assertions (default: client id). */
+    public static final String ASSERTION_CLAIM_SUB = "sasl.oauthbearer.assertion.claim.sub";
+    /** Client property (Kafka 4.1+): {@code aud} of signed assertions (default: endpoint). */
+    public static final String ASSERTION_CLAIM_AUD = "sasl.oauthbearer.assertion.claim.aud";
+    /** Client property (Kafka 4.1+): lifetime of signed assertions in seconds (default 300). */
+    public static final String ASSERTION_CLAIM_EXP_SECONDS =
+            "sasl.oauthbearer.assertion.claim.exp.seconds";
+    /** Client property (Kafka 4.1+): {@code nbf} this many seconds back (default 60). */
+    public static final String ASSERTION_CLAIM_NBF_SECONDS =
+            "sasl.oauthbearer.assertion.claim.nbf.seconds";
+    /** Client property (Kafka 4.1+): read but moot here: a unique {@code jti} is always sent. */
+    public static final String ASSERTION_CLAIM_JTI_INCLUDE =
+            "sasl.oauthbearer.assertion.claim.jti.include";
+    /** Client property (Kafka 4.1+): JSON {@code {"header":{..},"payload":{..}}} merged in. */
+    public static final String ASSERTION_TEMPLATE_FILE = "sasl.oauthbearer.assertion.template.file";
+    /** Client property (Kafka 4.1+): same as the JAAS option {@link #CLIENT_ASSERTION_FILE}. */
+    public static final String ASSERTION_FILE = "sasl.oauthbearer.assertion.file";
+    /** Client property (Kafka 4.1+): Kafka's retriever; its jwt-bearer one selects that grant. */
+    public static final String JWT_RETRIEVER_CLASS = "sasl.oauthbearer.jwt.retriever.class";
+    /** The RFC 7523 section 2.1 grant, {@code urn:ietf:params:oauth:grant-type:jwt-bearer}. */
+    public static final String JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer";
     /** JAAS option: overall deadline of one login, retries included, in ms (default 10000). */
     public static final String LOGIN_TIMEOUT_MS = "loginTimeoutMs";
     /** JAAS option: the point of a token's lifetime where a refresh starts (default 0.6). */

@@ -11,12 +11,18 @@ import dev.kafkaoauth.login.internal.TokenCache;
 import dev.kafkaoauth.login.internal.TokenFetcher;
 import dev.kafkaoauth.login.internal.TokenSource;
 import dev.kafkaoauth.login.internal.Workers;
+import dev.kafkaoauth.login.testkit.IsolatedLogin;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,6 +33,7 @@ import org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule;
 import org.apache.kafka.common.security.oauthbearer.OAuthBearerTokenCallback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class OAuthLoginCallbackHandlerTest {
 
@@ -103,6 +110,57 @@ class OAuthLoginCallbackHandlerTest {
         assertEquals(NOW.toEpochMilli(), cb.token().startTimeMs());
         assertSame(prefilled, cache.find(LoginOptions.parse(CONFIGS, JAAS, Set.of())
                 .credentialKey()));
+    }
+
+    @Test
+    void handle_tokenCachePrivate_eachHandlerFetchesItsOwnToken(@TempDir Path dir)
+            throws Exception {
+        assertEquals(List.of("first", "second"), subjectsOfTwoHandlers(dir, "private"));
+    }
+
+    @Test
+    void handle_tokenCacheShared_secondHandlerReusesTheFirstToken(@TempDir Path dir)
+            throws Exception {
+        assertEquals(List.of("first", "first"), subjectsOfTwoHandlers(dir, "shared"));
+    }
+
+    /**
+     * Two handlers of one credential set log in from a {@code file:} endpoint (a client id of
+     * this run only), the token file changing between their logins: the second one sees the
+     * new token only when it does not share the first one's.
+     */
+    private static List<String> subjectsOfTwoHandlers(Path dir, String tokenCache)
+            throws Exception {
+        Path endpoint = dir.resolve("token.jwt");
+        Files.copy(IsolatedLogin.writeTokenFile(dir, "first", 3600), endpoint);
+        Map<String, Object> configs = Map.of(OAuthLoginConfig.TOKEN_ENDPOINT_URL,
+                endpoint.toUri().toString());
+        List<AppConfigurationEntry> jaas = List.of(new AppConfigurationEntry(
+                OAuthBearerLoginModule.class.getName(),
+                AppConfigurationEntry.LoginModuleControlFlag.REQUIRED,
+                Map.of("clientId", "cache-" + UUID.randomUUID(), "tokenCache", tokenCache)));
+        List<String> subjects = new ArrayList<>();
+        OAuthLoginCallbackHandler first = new OAuthLoginCallbackHandler();
+        OAuthLoginCallbackHandler second = new OAuthLoginCallbackHandler();
+        try {
+            first.configure(configs, OAuthBearerLoginModule.OAUTHBEARER_MECHANISM, jaas);
+            subjects.add(login(first));
+            Files.copy(IsolatedLogin.writeTokenFile(dir, "second", 3600), endpoint,
+                    StandardCopyOption.REPLACE_EXISTING);
+            second.configure(configs, OAuthBearerLoginModule.OAUTHBEARER_MECHANISM, jaas);
+            subjects.add(login(second));
+        } finally {
+            first.close();
+            second.close();
+        }
+        return subjects;
+    }
+
+    private static String login(OAuthLoginCallbackHandler h) throws Exception {
+        OAuthBearerTokenCallback cb = new OAuthBearerTokenCallback();
+        h.handle(new Callback[] {cb});
+        assertNotNull(cb.token(), cb.errorDescription());
+        return cb.token().principalName();
     }
 
     /** Fetches on the calling thread; never schedules (time does not move here). */

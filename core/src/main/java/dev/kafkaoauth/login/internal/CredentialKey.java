@@ -28,13 +28,15 @@ public final class CredentialKey {
     private final long loginTimeoutMs;
     private final TlsOptions tls;
     private final ProxyOptions proxy;
+    private final boolean jwtBearerGrant;
+    private final AssertionOptions assertion;
     private final int hash;
 
     CredentialKey(String endpoint, String clientId, Secret secret, String scope,
             ClientAuthMethod authMethod, boolean urlencode, Map<String, String> parameters,
             int connectTimeoutMs, int readTimeoutMs, long retryBackoffMs, long retryBackoffMaxMs,
             Duration maxTokenAge, double refreshFraction, long loginTimeoutMs, TlsOptions tls,
-            ProxyOptions proxy) {
+            ProxyOptions proxy, boolean jwtBearerGrant, AssertionOptions assertion) {
         this.endpoint = endpoint;
         this.clientId = clientId;
         this.secret = secret;
@@ -51,9 +53,12 @@ public final class CredentialKey {
         this.loginTimeoutMs = loginTimeoutMs;
         this.tls = tls;
         this.proxy = proxy;
+        this.jwtBearerGrant = jwtBearerGrant;
+        this.assertion = assertion;
         this.hash = Objects.hash(endpoint, clientId, secret, scope, authMethod, urlencode,
                 this.parameters, connectTimeoutMs, readTimeoutMs, retryBackoffMs,
-                retryBackoffMaxMs, maxTokenAge, refreshFraction, loginTimeoutMs, tls, proxy);
+                retryBackoffMaxMs, maxTokenAge, refreshFraction, loginTimeoutMs, tls, proxy,
+                jwtBearerGrant, assertion);
     }
 
     /** The client id, for log lines and JMX names. */
@@ -79,7 +84,8 @@ public final class CredentialKey {
                 && Objects.equals(maxTokenAge, k.maxTokenAge)
                 && Double.compare(refreshFraction, k.refreshFraction) == 0
                 && loginTimeoutMs == k.loginTimeoutMs && Objects.equals(tls, k.tls)
-                && Objects.equals(proxy, k.proxy);
+                && Objects.equals(proxy, k.proxy) && jwtBearerGrant == k.jwtBearerGrant
+                && Objects.equals(assertion, k.assertion);
     }
 
     @Override
@@ -90,6 +96,7 @@ public final class CredentialKey {
     @Override
     public String toString() {
         return "CredentialKey{endpoint=" + endpoint + ", clientId=" + clientId + ", scope="
-                + scope + ", secret=" + (secret == null ? "none" : secret) + "}";
+                + scope + ", secret=" + (secret == null ? "none" : secret) + ", authMethod="
+                + authMethod.configName() + (jwtBearerGrant ? ", grant=jwt-bearer" : "") + "}";
     }
 }

@@ -1,6 +1,13 @@
 package dev.kafkaoauth.login.internal;
 
 import static dev.kafkaoauth.login.OAuthLoginConfig.ALLOWED_URLS_SYSTEM_PROPERTY;
+import static dev.kafkaoauth.login.OAuthLoginConfig.ASSERTION_CERTIFICATE_FILE;
+import static dev.kafkaoauth.login.OAuthLoginConfig.ASSERTION_CLAIM_ISS;
+import static dev.kafkaoauth.login.OAuthLoginConfig.ASSERTION_CLAIM_SUB;
+import static dev.kafkaoauth.login.OAuthLoginConfig.ASSERTION_FILE;
+import static dev.kafkaoauth.login.OAuthLoginConfig.ASSERTION_PRIVATE_KEY_FILE;
+import static dev.kafkaoauth.login.OAuthLoginConfig.ASSERTION_KEY_ID;
+import static dev.kafkaoauth.login.OAuthLoginConfig.CLIENT_ASSERTION_FILE;
 import static dev.kafkaoauth.login.OAuthLoginConfig.CLIENT_AUTH_METHOD;
 import static dev.kafkaoauth.login.OAuthLoginConfig.CLIENT_ID;
 import static dev.kafkaoauth.login.OAuthLoginConfig.CLIENT_ID_PROPERTY;
@@ -11,7 +18,11 @@ import static dev.kafkaoauth.login.OAuthLoginConfig.DEFAULT_HTTP_TIMEOUT_MS;
 import static dev.kafkaoauth.login.OAuthLoginConfig.DEFAULT_LOGIN_TIMEOUT_MS;
 import static dev.kafkaoauth.login.OAuthLoginConfig.DEFAULT_REFRESH_FRACTION;
 import static dev.kafkaoauth.login.OAuthLoginConfig.EXTENSION_PREFIX;
+import static dev.kafkaoauth.login.OAuthLoginConfig.GRANT_TYPE;
 import static dev.kafkaoauth.login.OAuthLoginConfig.HEADER_URLENCODE;
+import static dev.kafkaoauth.login.OAuthLoginConfig.ISSUER_URL;
+import static dev.kafkaoauth.login.OAuthLoginConfig.JWT_BEARER_GRANT;
+import static dev.kafkaoauth.login.OAuthLoginConfig.JWT_RETRIEVER_CLASS;
 import static dev.kafkaoauth.login.OAuthLoginConfig.LOGIN_TIMEOUT_MS;
 import static dev.kafkaoauth.login.OAuthLoginConfig.MAX_TOKEN_AGE_SECONDS;
 import static dev.kafkaoauth.login.OAuthLoginConfig.PARAM_PREFIX;
@@ -58,15 +69,21 @@ public final class LoginOptions {
             "client_secret", "scope", "client_assertion", "client_assertion_type");
     private static final Set<String> KNOWN_JAAS_OPTIONS = Set.of(CLIENT_ID, CLIENT_SECRET, SCOPE,
             CLIENT_AUTH_METHOD, LOGIN_TIMEOUT_MS, REFRESH_FRACTION, MAX_TOKEN_AGE_SECONDS,
-            TOKEN_CACHE);
+            TOKEN_CACHE, GRANT_TYPE, CLIENT_ASSERTION_FILE, ISSUER_URL, ASSERTION_KEY_ID,
+            ASSERTION_CERTIFICATE_FILE);
     private static final double MIN_REFRESH_FRACTION = 0.1;
     private static final double MAX_REFRESH_FRACTION = 0.8;
 
+    /** The configured token endpoint, or null when it is discovered from {@link #issuer}. */
     private final URI tokenEndpoint;
+    private final URI issuer;
+    private final boolean jwtBearerGrant;
+    private final AssertionOptions assertion;
     private final String clientId;
     private final Secret clientSecret;
     private final String scope;
     private final ClientAuthMethod authMethod;
+    private final boolean authMethodExplicit;
     private final boolean urlencodeBasicCredentials;
     private final Map<String, String> requestParameters;
     private final Map<String, String> extensions;
@@ -85,8 +102,11 @@ public final class LoginOptions {
     private final ProxyOptions proxy;
 
     private LoginOptions(Reader r, Set<String> extraJaasOptions) {
-        tokenEndpoint = r.endpoint();
-        clientId = r.clientId();
+        issuer = r.issuer();
+        tokenEndpoint = r.endpoint(issuer != null);
+        jwtBearerGrant = r.jwtBearerGrant();
+        assertion = AssertionOptions.parse(r.configs, r.jaas);
+        clientId = r.string(CLIENT_ID_PROPERTY, CLIENT_ID);
         clientSecret = r.secret();
         if (clientSecret != null && clientId == null) {
             throw new ConfigException(CLIENT_SECRET_PROPERTY + " (or JAAS option " + CLIENT_SECRET
@@ -94,11 +114,17 @@ public final class LoginOptions {
                     + " or the JAAS option " + CLIENT_ID);
         }
         scope = r.string(SCOPE_PROPERTY, SCOPE);
-        authMethod = r.authMethod();
-        if (clientSecret == null && !isFile(tokenEndpoint)) {
-            throw new ConfigException("No client secret is set for client id '" + clientId
-                    + "': set " + CLIENT_SECRET_PROPERTY + " or the JAAS option " + CLIENT_SECRET);
+        tls = "https".equalsIgnoreCase(location().getScheme()) ? TlsOptions.parse(r.jaas)
+                : TlsOptions.DEFAULT;
+        ClientAuthMethod explicit = r.authMethod();
+        authMethodExplicit = explicit != null;
+        authMethod = isFileEndpoint() ? ClientAuthMethod.CLIENT_SECRET_BASIC
+                : chooseAuthMethod(explicit);
+        if (assertion.present() && !isFileEndpoint()) {
+            // Reads the key now, so that a broken or missing key fails configure().
+            new ClientAssertions(assertion, clientId, java.time.Clock.systemUTC());
         }
+        checkClientId();
         urlencodeBasicCredentials = r.urlencode();
         requestParameters = r.prefixed(PARAM_PREFIX, LoginOptions::checkParam);
         extensions = r.prefixed(EXTENSION_PREFIX, LoginOptions::checkExtension);
@@ -117,9 +143,127 @@ public final class LoginOptions {
         maxTokenAge = maxAge == 0 ? null : Duration.ofSeconds(maxAge);
         sharedCache = r.sharedCache();
         ignoredJaasOptions = r.unknownJaasOptions(extraJaasOptions);
-        tls = "https".equalsIgnoreCase(tokenEndpoint.getScheme()) ? TlsOptions.parse(r.jaas)
-                : TlsOptions.DEFAULT;
-        proxy = isFile(tokenEndpoint) ? null : ProxyOptions.parse(r.jaas);
+        proxy = isFileEndpoint() ? null : ProxyOptions.parse(r.jaas);
+    }
+
+    /** The option that holds the secret, for messages. */
+    private static final String SECRET_OPTION = CLIENT_SECRET_PROPERTY + " (or JAAS option "
+            + CLIENT_SECRET + ")";
+    private static final String ASSERTION_SOURCES = ASSERTION_PRIVATE_KEY_FILE
+            + " (a PKCS#8 PEM key), " + ASSERTION_FILE + " or the JAAS option "
+            + CLIENT_ASSERTION_FILE;
+
+    private ClientAuthMethod chooseAuthMethod(ClientAuthMethod explicit) {
+        if (assertion.present() && isFileEndpoint()) {
+            throw new ConfigException(TOKEN_ENDPOINT_URL + " is a file: URL, which reads a"
+                    + " ready-made access token, and " + assertion.sourceOption() + " is set"
+                    + " too: keep one");
+        }
+        if (explicit == ClientAuthMethod.TLS_CLIENT_AUTH) {
+            if (clientSecret != null) {
+                throw bothSet("JAAS option " + CLIENT_AUTH_METHOD + "=tls_client_auth",
+                        SECRET_OPTION, "mutual TLS sends no secret");
+            }
+            if (!tls.hasClientCertificate()) {
+                throw new ConfigException("JAAS option " + CLIENT_AUTH_METHOD + " is"
+                        + " tls_client_auth but no client certificate is set: set the JAAS"
+                        + " options ssl.keystore.location (with ssl.keystore.password) or"
+                        + " ssl.keystore.key and ssl.keystore.certificate.chain, with an https:"
+                        + " endpoint");
+            }
+            if (assertion.present() && !jwtBearerGrant) {
+                throw bothSet("JAAS option " + CLIENT_AUTH_METHOD + "=tls_client_auth",
+                        assertion.sourceOption(), "the client authenticates with one of them");
+            }
+            return explicit;
+        }
+        if (!jwtBearerGrant) {
+            if (assertion.present()) {
+                if (clientSecret != null) {
+                    throw bothSet(SECRET_OPTION, assertion.sourceOption(), "the client"
+                            + " authenticates either with a secret or with an assertion");
+                }
+                if (explicit != null && explicit != ClientAuthMethod.PRIVATE_KEY_JWT) {
+                    throw bothSet("JAAS option " + CLIENT_AUTH_METHOD + "="
+                            + explicit.configName(), assertion.sourceOption(), "an assertion"
+                            + " means private_key_jwt");
+                }
+                return ClientAuthMethod.PRIVATE_KEY_JWT;
+            }
+            if (explicit == ClientAuthMethod.PRIVATE_KEY_JWT) {
+                throw new ConfigException("JAAS option " + CLIENT_AUTH_METHOD + " is"
+                        + " private_key_jwt but no assertion source is set: set "
+                        + ASSERTION_SOURCES);
+            }
+            if (explicit == ClientAuthMethod.NONE) {
+                throw new ConfigException(CLIENT_AUTH_METHOD, "none", "none is only for the"
+                        + " grant " + JWT_BEARER_GRANT + "; expected client_secret_basic,"
+                        + " client_secret_post, private_key_jwt or tls_client_auth");
+            }
+            if (clientSecret == null && clientId == null) {
+                throw noClientId();
+            }
+            if (clientSecret == null) {
+                throw new ConfigException("No client secret is set for client id '" + clientId
+                        + "': set " + CLIENT_SECRET_PROPERTY + " or the JAAS option "
+                        + CLIENT_SECRET + " (or, for private_key_jwt, " + ASSERTION_SOURCES + ")");
+            }
+            return explicit == null ? ClientAuthMethod.CLIENT_SECRET_BASIC : explicit;
+        }
+        if (!assertion.present()) {
+            throw new ConfigException("The grant " + JWT_BEARER_GRANT + " (JAAS option "
+                    + GRANT_TYPE + " or " + JWT_RETRIEVER_CLASS + ") needs an assertion: set "
+                    + ASSERTION_SOURCES);
+        }
+        if (explicit == ClientAuthMethod.PRIVATE_KEY_JWT) {
+            throw bothSet("JAAS option " + CLIENT_AUTH_METHOD + "=private_key_jwt",
+                    "the grant " + JWT_BEARER_GRANT, "with that grant the assertion is the"
+                            + " grant itself; authenticate the client with a secret or not at"
+                            + " all");
+        }
+        if (clientSecret != null) {
+            if (explicit == ClientAuthMethod.NONE) {
+                throw bothSet("JAAS option " + CLIENT_AUTH_METHOD + "=none", SECRET_OPTION,
+                        "a secret is sent only with client_secret_basic or client_secret_post");
+            }
+            return explicit == null ? ClientAuthMethod.CLIENT_SECRET_BASIC : explicit;
+        }
+        if (explicit == ClientAuthMethod.CLIENT_SECRET_BASIC
+                || explicit == ClientAuthMethod.CLIENT_SECRET_POST) {
+            throw new ConfigException("JAAS option " + CLIENT_AUTH_METHOD + " is "
+                    + explicit.configName() + " but no client secret is set: set "
+                    + SECRET_OPTION + ", or remove " + CLIENT_AUTH_METHOD);
+        }
+        return ClientAuthMethod.NONE;
+    }
+
+    private void checkClientId() {
+        if (clientId != null || isFileEndpoint() || jwtBearerGrant) {
+            if (clientId == null && jwtBearerGrant && assertion.keyFile() != null
+                    && (assertion.issuer() == null || assertion.subject() == null)) {
+                throw new ConfigException("No client id is set and the assertions signed with "
+                        + assertion.keyFile() + " need an issuer and a subject: set "
+                        + CLIENT_ID_PROPERTY + " (or JAAS option " + CLIENT_ID + "), or "
+                        + ASSERTION_CLAIM_ISS + " and " + ASSERTION_CLAIM_SUB);
+            }
+            return;
+        }
+        boolean ownClaims = assertion.assertionFile() != null
+                || (assertion.issuer() != null && assertion.subject() != null);
+        if (authMethod == ClientAuthMethod.PRIVATE_KEY_JWT && ownClaims) {
+            return;
+        }
+        throw noClientId();
+    }
+
+    private static ConfigException noClientId() {
+        return new ConfigException("No client id is set: set " + CLIENT_ID_PROPERTY
+                + " or the JAAS option " + CLIENT_ID + " (with a client secret)");
+    }
+
+    private static ConfigException bothSet(String one, String other, String why) {
+        return new ConfigException(one + " and " + other + " are both set, which contradict"
+                + " each other (" + why + "): keep one");
     }
 
     /**
@@ -161,16 +305,55 @@ public final class LoginOptions {
         }
     }
 
-    private static boolean isFile(URI uri) {
-        return "file".equals(uri.getScheme());
+    /**
+     * Throws unless Kafka's URL allow-list, when set, lists the URL: for URLs learnt at run
+     * time, such as a discovered token endpoint.
+     */
+    static void checkAllowedUrl(String what, String url) {
+        Reader.checkAllowed(what, url);
     }
 
+    private static boolean isFile(URI uri) {
+        return uri != null && "file".equals(uri.getScheme());
+    }
+
+    /** The configured token endpoint, or null when it is discovered from {@link #issuer()}. */
     public URI tokenEndpoint() {
         return tokenEndpoint;
     }
 
+    /** The OIDC issuer whose discovery document names the token endpoint, or null. */
+    public URI issuer() {
+        return issuer;
+    }
+
+    /** The URL of the issuer's discovery document, or null without an issuer. */
+    public URI discoveryUrl() {
+        return issuer == null ? null : URI.create(Reader.discoveryUrl(issuer));
+    }
+
+    /** Where tokens come from: the token endpoint, or the issuer with discovery. */
+    public URI location() {
+        return tokenEndpoint != null ? tokenEndpoint : issuer;
+    }
+
     public boolean isFileEndpoint() {
         return isFile(tokenEndpoint);
+    }
+
+    /** Whether the grant is {@code urn:ietf:params:oauth:grant-type:jwt-bearer}. */
+    public boolean jwtBearerGrant() {
+        return jwtBearerGrant;
+    }
+
+    /** The grant type as sent in token requests. */
+    public String grantType() {
+        return jwtBearerGrant ? JWT_BEARER_GRANT : "client_credentials";
+    }
+
+    /** Where client assertions come from, or {@link AssertionOptions#NONE}-like when unused. */
+    public AssertionOptions assertion() {
+        return assertion;
     }
 
     /** The endpoint's host (or file name) for messages: never a query string or user info. */
@@ -178,13 +361,14 @@ public final class LoginOptions {
         if (isFileEndpoint()) {
             return tokenEndpoint.getPath();
         }
-        int port = tokenEndpoint.getPort();
-        return tokenEndpoint.getScheme() + "://" + tokenEndpoint.getHost()
-                + (port < 0 ? "" : ":" + port) + tokenEndpoint.getPath();
+        URI u = location();
+        int port = u.getPort();
+        return u.getScheme() + "://" + u.getHost() + (port < 0 ? "" : ":" + port) + u.getPath()
+                + (tokenEndpoint == null ? " (issuer)" : "");
     }
 
     public String endpointHost() {
-        return isFileEndpoint() ? "file" : tokenEndpoint.getHost();
+        return isFileEndpoint() ? "file" : location().getHost();
     }
 
     public String clientId() {
@@ -201,6 +385,11 @@ public final class LoginOptions {
 
     public ClientAuthMethod authMethod() {
         return authMethod;
+    }
+
+    /** Whether {@code clientAuthMethod} was set rather than chosen. */
+    public boolean authMethodExplicit() {
+        return authMethodExplicit;
     }
 
     public boolean urlencodeBasicCredentials() {
@@ -273,17 +462,19 @@ public final class LoginOptions {
 
     /** The key of the token these options would fetch: every input of the token request. */
     public CredentialKey credentialKey() {
-        return new CredentialKey(tokenEndpoint.toString(), clientId, clientSecret, scope,
-                authMethod, urlencodeBasicCredentials, requestParameters, connectTimeoutMs,
-                readTimeoutMs, retryBackoffMs, retryBackoffMaxMs, maxTokenAge, refreshFraction,
-                loginTimeoutMs, tls, proxy);
+        String where = tokenEndpoint != null ? tokenEndpoint.toString() : "issuer " + issuer;
+        return new CredentialKey(where, clientId, clientSecret, scope, authMethod,
+                urlencodeBasicCredentials, requestParameters, connectTimeoutMs, readTimeoutMs,
+                retryBackoffMs, retryBackoffMaxMs, maxTokenAge, refreshFraction, loginTimeoutMs,
+                tls, proxy, jwtBearerGrant, assertion);
     }
 
     @Override
     public String toString() {
         return "LoginOptions{endpoint=" + endpointForDisplay() + ", clientId=" + clientId
                 + ", clientSecret=" + (clientSecret == null ? "none" : clientSecret)
-                + ", scope=" + scope + ", authMethod=" + authMethod.configName()
+                + ", scope=" + scope + ", grant=" + grantType()
+                + ", authMethod=" + authMethod.configName() + ", assertion=" + assertion
                 + ", extensions=" + extensions + ", parameters=" + requestParameters.keySet()
                 + ", subClaim=" + subClaimName + ", scopeClaim=" + scopeClaimName
                 + ", connectTimeoutMs=" + connectTimeoutMs + ", readTimeoutMs=" + readTimeoutMs
@@ -320,12 +511,101 @@ public final class LoginOptions {
             return fromJaas == null ? null : fromJaas.trim();
         }
 
-        URI endpoint() {
+        URI issuer() {
+            String value = text(jaas.get(ISSUER_URL));
+            if (value == null) {
+                return null;
+            }
+            String option = "JAAS option " + ISSUER_URL;
+            String shown = withoutUserInfo(value.trim());
+            URI uri;
+            try {
+                uri = new URI(value.trim());
+            } catch (URISyntaxException e) {
+                throw new ConfigException(option, shown, "expected an absolute https: or http:"
+                        + " URL, such as https://idp.example.com/realms/kafka (" + e.getReason()
+                        + ")");
+            }
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("https") && !scheme.equals("http") || uri.getHost() == null) {
+                throw new ConfigException(option, shown, "expected an https: or http: URL with a"
+                        + " host, such as https://idp.example.com/realms/kafka");
+            }
+            if (uri.getRawUserInfo() != null || uri.getRawQuery() != null
+                    || uri.getRawFragment() != null) {
+                throw new ConfigException(option + " may carry no user information, query or"
+                        + " fragment (OpenID Connect Discovery section 3): expected a URL such"
+                        + " as https://idp.example.com/realms/kafka");
+            }
+            checkAllowed(option + " (its discovery document)", discoveryUrl(uri));
+            return uri;
+        }
+
+        static String discoveryUrl(URI issuer) {
+            String s = issuer.toString();
+            return (s.endsWith("/") ? s.substring(0, s.length() - 1) : s)
+                    + "/.well-known/openid-configuration";
+        }
+
+        boolean jwtBearerGrant() {
+            String grant = text(jaas.get(GRANT_TYPE));
+            Object retriever = configs.get(JWT_RETRIEVER_CLASS);
+            String retrieverName = retriever instanceof Class ? ((Class<?>) retriever).getName()
+                    : text(retriever);
+            Boolean byRetriever = null;
+            if (retrieverName != null) {
+                String name = retrieverName.trim();
+                switch (name.substring(name.lastIndexOf('.') + 1)) {
+                    case "JwtBearerJwtRetriever":
+                        byRetriever = true;
+                        break;
+                    case "ClientCredentialsJwtRetriever":
+                        byRetriever = false;
+                        break;
+                    case "DefaultJwtRetriever":
+                    case "FileJwtRetriever":
+                        break;
+                    default:
+                        throw new ConfigException(JWT_RETRIEVER_CLASS, name, "this handler makes"
+                                + " its own token requests and cannot run another retriever:"
+                                + " expected Kafka's JwtBearerJwtRetriever,"
+                                + " ClientCredentialsJwtRetriever or DefaultJwtRetriever, or the"
+                                + " JAAS option " + GRANT_TYPE);
+                }
+            }
+            Boolean byGrant = null;
+            if (grant != null) {
+                grant = grant.trim();
+                if ("client_credentials".equals(grant)) {
+                    byGrant = false;
+                } else if (JWT_BEARER_GRANT.equals(grant)) {
+                    byGrant = true;
+                } else {
+                    throw new ConfigException("JAAS option " + GRANT_TYPE, grant,
+                            "expected client_credentials or " + JWT_BEARER_GRANT);
+                }
+            }
+            if (byGrant != null && byRetriever != null && !byGrant.equals(byRetriever)) {
+                throw bothSet("JAAS option " + GRANT_TYPE + "=" + grant, JWT_RETRIEVER_CLASS
+                        + "=" + retrieverName, "they name two different grants");
+            }
+            return byGrant != null ? byGrant : Boolean.TRUE.equals(byRetriever);
+        }
+
+        URI endpoint(boolean discovered) {
             String value = text(configs.get(TOKEN_ENDPOINT_URL));
+            if (discovered) {
+                if (value != null) {
+                    throw bothSet("JAAS option " + ISSUER_URL, TOKEN_ENDPOINT_URL, "the issuer's"
+                            + " discovery document names the token endpoint");
+                }
+                return null;
+            }
             if (value == null) {
                 throw new ConfigException(TOKEN_ENDPOINT_URL + " is not set: expected the"
                         + " identity provider's token endpoint, such as"
-                        + " https://idp.example.com/oauth2/token");
+                        + " https://idp.example.com/oauth2/token (or the JAAS option "
+                        + ISSUER_URL + " for OpenID Connect discovery)");
             }
             String shown = withoutUserInfo(value.trim());
             URI uri;
@@ -362,7 +642,7 @@ public final class LoginOptions {
                     throw new ConfigException(TOKEN_ENDPOINT_URL, shown,
                             "expected an https:, http: or file: URL");
             }
-            checkAllowed(uri.toString());
+            checkAllowed(TOKEN_ENDPOINT_URL, uri.toString());
             return uri;
         }
 
@@ -377,7 +657,7 @@ public final class LoginOptions {
             return url.substring(0, scheme + 3) + "[hidden]" + url.substring(at);
         }
 
-        private static void checkAllowed(String url) {
+        static void checkAllowed(String option, String url) {
             String allowed = System.getProperty(ALLOWED_URLS_SYSTEM_PROPERTY);
             if (allowed == null) {
                 return;
@@ -386,23 +666,10 @@ public final class LoginOptions {
                     .map(String::trim)
                     .anyMatch(url::equals);
             if (!listed) {
-                throw new ConfigException(TOKEN_ENDPOINT_URL, url, "this URL is not in the"
+                throw new ConfigException(option, url, "this URL is not in the"
                         + " JVM's allow-list, the system property " + ALLOWED_URLS_SYSTEM_PROPERTY
                         + ": add it there (exact string) or remove the property");
             }
-        }
-
-        String clientId() {
-            String id = string(CLIENT_ID_PROPERTY, CLIENT_ID);
-            Object secret = configs.get(CLIENT_SECRET_PROPERTY) != null
-                    ? configs.get(CLIENT_SECRET_PROPERTY) : jaas.get(CLIENT_SECRET);
-            boolean fileEndpoint = "file".equalsIgnoreCase(
-                    String.valueOf(text(configs.get(TOKEN_ENDPOINT_URL))).split(":", 2)[0]);
-            if (id == null && text(secret) == null && !fileEndpoint) {
-                throw new ConfigException("No client id is set: set " + CLIENT_ID_PROPERTY
-                        + " or the JAAS option " + CLIENT_ID + " (with a client secret)");
-            }
-            return id;
         }
 
         Secret secret() {
@@ -417,12 +684,13 @@ public final class LoginOptions {
         ClientAuthMethod authMethod() {
             String value = text(jaas.get(CLIENT_AUTH_METHOD));
             if (value == null) {
-                return ClientAuthMethod.CLIENT_SECRET_BASIC;
+                return null;
             }
             ClientAuthMethod method = ClientAuthMethod.fromConfig(value.trim());
             if (method == null) {
-                throw new ConfigException(CLIENT_AUTH_METHOD, value,
-                        "expected client_secret_basic or client_secret_post");
+                throw new ConfigException(CLIENT_AUTH_METHOD, value, "expected"
+                        + " client_secret_basic, client_secret_post, private_key_jwt,"
+                        + " tls_client_auth or none");
             }
             return method;
         }

@@ -141,6 +141,12 @@ public final class TlsOptions {
         return socketFactory;
     }
 
+    /** Whether a client certificate (key store or inline key) is set, for mutual TLS. */
+    public boolean hasClientCertificate() {
+        return identity.containsKey(SSL_KEYSTORE_LOCATION)
+                || identity.containsKey(SSL_KEYSTORE_KEY);
+    }
+
     /** False when {@code ssl.endpoint.identification.algorithm} is set empty. */
     public boolean verifyHostname() {
         return verifyHostname;

@@ -1,5 +1,7 @@
 package dev.kafkaoauth.login.internal;
 
+import static dev.kafkaoauth.login.OAuthLoginConfig.CLIENT_AUTH_METHOD;
+import static dev.kafkaoauth.login.OAuthLoginConfig.ISSUER_URL;
 import static dev.kafkaoauth.login.OAuthLoginConfig.SSL_ENDPOINT_IDENTIFICATION_ALGORITHM;
 import static dev.kafkaoauth.login.OAuthLoginConfig.SSL_TRUSTSTORE_CERTIFICATES;
 import static dev.kafkaoauth.login.OAuthLoginConfig.SSL_TRUSTSTORE_LOCATION;
@@ -62,6 +64,12 @@ public final class TokenEndpointClient implements TokenFetcher {
     private final SSLSocketFactory socketFactory;
     /** The proxy of plain http requests, or null for the JVM's proxy selector. */
     private final Proxy httpProxy;
+    /** Makes client assertions, or null when none are used. */
+    private final ClientAssertions assertions;
+    /** The token endpoint: configured, or learnt from the discovery document at first use. */
+    private volatile URI endpoint;
+    /** The client authentication in use; discovery may pick client_secret_post. */
+    private volatile ClientAuthMethod authMethod;
 
     /** Waits between attempts; replaced in tests. */
     public interface Sleeper {
@@ -74,8 +82,8 @@ public final class TokenEndpointClient implements TokenFetcher {
         this.sleeper = sleeper;
         ProxyOptions proxy = options.proxy();
         boolean proxied = proxy != null && !options.isFileEndpoint()
-                && !proxy.excludes(options.tokenEndpoint().getHost());
-        boolean https = "https".equalsIgnoreCase(options.tokenEndpoint().getScheme());
+                && !proxy.excludes(options.location().getHost());
+        boolean https = "https".equalsIgnoreCase(options.location().getScheme());
         SSLSocketFactory tls = options.tls().socketFactory();
         if (https && proxied) {
             // Our own CONNECT tunnel: it can send Basic proxy credentials, the JDK's cannot.
@@ -87,6 +95,10 @@ public final class TokenEndpointClient implements TokenFetcher {
         this.socketFactory = tls;
         this.httpProxy = proxied && !https ? new Proxy(Proxy.Type.HTTP,
                 InetSocketAddress.createUnresolved(proxy.host(), proxy.port())) : null;
+        this.assertions = options.assertion().present()
+                ? new ClientAssertions(options.assertion(), options.clientId(), clock) : null;
+        this.endpoint = options.tokenEndpoint();
+        this.authMethod = options.authMethod();
     }
 
     public TokenEndpointClient(LoginOptions options) {
@@ -168,29 +180,27 @@ public final class TokenEndpointClient implements TokenFetcher {
     }
 
     private AccessToken requestOnce() {
+        URI target = endpoint;
+        if (target == null) {
+            target = discover();
+        }
+        String body = requestBody(target);
         HttpURLConnection c;
         try {
-            c = open();
+            c = open(target.toURL());
         } catch (IOException e) {
             throw failure("cannot open a connection (" + e.getClass().getSimpleName() + ")", -1,
                     null, true, e);
         }
         try {
-            c.setRequestMethod("POST");
-            c.setInstanceFollowRedirects(false);
-            c.setUseCaches(false);
-            c.setConnectTimeout(options.connectTimeoutMs());
-            c.setReadTimeout(options.readTimeoutMs());
+            prepare(c, "POST");
             c.setDoOutput(true);
             c.setRequestProperty("Content-Type", "application/x-www-form-urlencoded");
-            c.setRequestProperty("Accept", "application/json");
-            c.setRequestProperty("User-Agent", Version.userAgent());
-            if (options.authMethod() == ClientAuthMethod.CLIENT_SECRET_BASIC) {
+            if (authMethod == ClientAuthMethod.CLIENT_SECRET_BASIC) {
                 c.setRequestProperty("Authorization", basicCredentials());
             }
-            byte[] body = requestBody().getBytes(StandardCharsets.UTF_8);
             try (OutputStream out = c.getOutputStream()) {
-                out.write(body);
+                out.write(body.getBytes(StandardCharsets.UTF_8));
             }
             int status = c.getResponseCode();
             InputStream stream = status >= 400 ? c.getErrorStream() : c.getInputStream();
@@ -212,9 +222,18 @@ public final class TokenEndpointClient implements TokenFetcher {
         }
     }
 
-    private HttpURLConnection open() throws IOException {
+    private void prepare(HttpURLConnection c, String method) throws IOException {
+        c.setRequestMethod(method);
+        c.setInstanceFollowRedirects(false);
+        c.setUseCaches(false);
+        c.setConnectTimeout(options.connectTimeoutMs());
+        c.setReadTimeout(options.readTimeoutMs());
+        c.setRequestProperty("Accept", "application/json");
+        c.setRequestProperty("User-Agent", Version.userAgent());
+    }
+
+    private HttpURLConnection open(URL url) throws IOException {
         ProxyOptions proxy = options.proxy();
-        URL url = options.tokenEndpoint().toURL();
         // With proxyUrl: plain http through the proxy; https through our tunnel (socket
         // factory) on a direct connection; excluded hosts direct. Without: the JVM's selector.
         HttpURLConnection c = (HttpURLConnection) (proxy == null ? url.openConnection()
@@ -273,20 +292,148 @@ public final class TokenEndpointClient implements TokenFetcher {
         return "Basic " + Base64.getEncoder().encodeToString(raw);
     }
 
-    String requestBody() {
+    String requestBody(URI target) {
         StringJoiner form = new StringJoiner("&");
-        form.add("grant_type=client_credentials");
+        form.add("grant_type=" + formEncode(options.grantType()));
+        if (options.jwtBearerGrant()) {
+            form.add("assertion=" + formEncode(assertion(target)));
+        }
         if (options.scope() != null) {
             form.add("scope=" + formEncode(options.scope()));
         }
-        if (options.authMethod() == ClientAuthMethod.CLIENT_SECRET_POST) {
-            form.add("client_id=" + formEncode(options.clientId()));
-            form.add("client_secret=" + formEncode(options.clientSecret().reveal()));
+        switch (authMethod) {
+            case CLIENT_SECRET_POST:
+                form.add("client_id=" + formEncode(options.clientId()));
+                form.add("client_secret=" + formEncode(options.clientSecret().reveal()));
+                break;
+            case PRIVATE_KEY_JWT:
+                if (options.clientId() != null) {
+                    form.add("client_id=" + formEncode(options.clientId()));
+                }
+                form.add("client_assertion_type="
+                        + formEncode("urn:ietf:params:oauth:client-assertion-type:jwt-bearer"));
+                form.add("client_assertion=" + formEncode(assertion(target)));
+                break;
+            case TLS_CLIENT_AUTH:
+                form.add("client_id=" + formEncode(options.clientId()));
+                break;
+            default:
+                // Basic credentials travel in the header; NONE sends nothing.
         }
         for (Map.Entry<String, String> p : options.requestParameters().entrySet()) {
             form.add(formEncode(p.getKey()) + "=" + formEncode(p.getValue()));
         }
         return form.toString();
+    }
+
+    private String assertion(URI target) {
+        try {
+            return assertions.next(target.toString());
+        } catch (ClientAssertions.AssertionException e) {
+            // A file being rotated or briefly missing may be fine on the next attempt.
+            throw failure(e.getMessage(), -1, null, true, e);
+        }
+    }
+
+    /**
+     * Reads the issuer's discovery document (OpenID Connect Discovery 1.0 section 4) for the
+     * token endpoint and the client authentication methods it supports, once per client.
+     */
+    private URI discover() {
+        URI url = options.discoveryUrl();
+        String body;
+        int status;
+        HttpURLConnection c;
+        try {
+            c = open(url.toURL());
+        } catch (IOException e) {
+            throw discoveryFailure("cannot open a connection (" + e.getClass().getSimpleName()
+                    + ")", -1, true, e);
+        }
+        try {
+            prepare(c, "GET");
+            status = c.getResponseCode();
+            body = readBody(status >= 400 ? c.getErrorStream() : c.getInputStream());
+        } catch (SSLHandshakeException e) {
+            throw tlsFailure(e);
+        } catch (SocketTimeoutException e) {
+            throw discoveryFailure("no answer within the timeout", -1, true, e);
+        } catch (IOException e) {
+            throw discoveryFailure("the request failed: " + e.getClass().getSimpleName()
+                    + describeIo(e), -1, true, e);
+        } finally {
+            c.disconnect();
+        }
+        if (status != 200) {
+            boolean retriable = status == 408 || status == 429 || status >= 500;
+            throw discoveryFailure("HTTP " + status + (status == 404 ? ": there is no discovery"
+                    + " document; check the JAAS option " + ISSUER_URL + " (for Keycloak"
+                    + " https://HOST/realms/REALM)" : ""), status, retriable, null);
+        }
+        Map<String, Object> json = parseJson(body);
+        if (json == null) {
+            throw discoveryFailure("the answer is not a JSON object (" + describeBody(c, body)
+                    + ")", status, false, null);
+        }
+        Object issuer = json.get("issuer");
+        if (!options.issuer().toString().equals(issuer)) {
+            throw discoveryFailure("the document names the issuer '" + clip(text(issuer))
+                    + "', not the configured '" + options.issuer() + "' (they must be equal,"
+                    + " OpenID Connect Discovery section 4.3): set " + ISSUER_URL + " to the"
+                    + " issuer the identity provider names", status, false, null);
+        }
+        Object tokenEndpoint = json.get("token_endpoint");
+        URI discovered;
+        try {
+            discovered = tokenEndpoint instanceof String ? new URI((String) tokenEndpoint) : null;
+        } catch (java.net.URISyntaxException e) {
+            discovered = null;
+        }
+        if (discovered == null || discovered.getHost() == null
+                || !("https".equals(discovered.getScheme())
+                        || "http".equals(discovered.getScheme()))) {
+            throw discoveryFailure("the document has no usable token_endpoint (expected an"
+                    + " https: or http: URL)", status, false, null);
+        }
+        try {
+            LoginOptions.checkAllowedUrl("the discovered token endpoint", discovered.toString());
+        } catch (org.apache.kafka.common.config.ConfigException e) {
+            throw discoveryFailure(e.getMessage(), status, false, e);
+        }
+        authMethod = supportedAuthMethod(json.get("token_endpoint_auth_methods_supported"),
+                status);
+        endpoint = discovered;
+        log.info("Discovered the token endpoint {} of client {} from {}", discovered,
+                options.clientId(), url);
+        return discovered;
+    }
+
+    private ClientAuthMethod supportedAuthMethod(Object advertised, int status) {
+        ClientAuthMethod wanted = options.authMethod();
+        if (!(advertised instanceof java.util.List) || wanted == ClientAuthMethod.NONE) {
+            return wanted;
+        }
+        java.util.List<?> supported = (java.util.List<?>) advertised;
+        if (supported.contains(wanted.configName())) {
+            return wanted;
+        }
+        // Basic is only our default: an IdP that takes only post gets post.
+        if (wanted == ClientAuthMethod.CLIENT_SECRET_BASIC && !options.authMethodExplicit()
+                && supported.contains("client_secret_post")) {
+            return ClientAuthMethod.CLIENT_SECRET_POST;
+        }
+        throw discoveryFailure("the identity provider does not support " + wanted.configName()
+                + " (token_endpoint_auth_methods_supported: " + clip(supported.toString())
+                + "): set the JAAS option " + CLIENT_AUTH_METHOD + " to one it supports", status,
+                false, null);
+    }
+
+    private TokenRequestException discoveryFailure(String what, int status, boolean retriable,
+            Throwable cause) {
+        return new TokenRequestException("OpenID Connect discovery at "
+                + options.endpointHost() + " for client " + options.clientId() + " failed ("
+                + options.discoveryUrl() + "): " + what + ".", options.endpointHost(), status,
+                null, retriable, cause);
     }
 
     private static String formEncode(String s) {

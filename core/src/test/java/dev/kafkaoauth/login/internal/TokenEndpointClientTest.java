@@ -8,14 +8,18 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.kafkaoauth.login.TokenRequestException;
+import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +32,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Fault and malformed-response behaviour, against a stub server on loopback. */
 class TokenEndpointClientTest {
@@ -49,15 +54,22 @@ class TokenEndpointClientTest {
     }
 
     private TokenEndpointClient client(String... jaasPairs) {
+        return client(Map.of(), jaasPairs);
+    }
+
+    /** A client of the stub, or of the endpoint that {@code configs} names. */
+    private TokenEndpointClient client(Map<String, Object> configs, String... jaasPairs) {
         Map<String, Object> jaas = new HashMap<>();
         jaas.put("clientId", "app");
         jaas.put("clientSecret", SECRET);
         for (int i = 0; i < jaasPairs.length; i += 2) {
             jaas.put(jaasPairs[i], jaasPairs[i + 1]);
         }
-        LoginOptions o = LoginOptions.parse(Map.of("sasl.oauthbearer.token.endpoint.url",
+        Map<String, Object> all = new HashMap<>(Map.of("sasl.oauthbearer.token.endpoint.url",
                 "http://127.0.0.1:" + server.port() + "/token", "sasl.login.retry.backoff.ms",
-                "100", "sasl.login.retry.backoff.max.ms", "400"), jaas, Set.of());
+                "100", "sasl.login.retry.backoff.max.ms", "400"));
+        all.putAll(configs);
+        LoginOptions o = LoginOptions.parse(all, jaas, Set.of());
         return new TokenEndpointClient(o, Clock.systemUTC(), sleeps::add);
     }
 
@@ -113,7 +125,38 @@ class TokenEndpointClientTest {
         answer(200, tokenJson(300));
         client().fetch();
         String ua = server.getAllServeEvents().get(0).getRequest().getHeader("User-Agent");
-        assertTrue(ua.startsWith("kafka-oauth-login/"), ua);
+        assertNotEquals("unknown", Version.get(), "the build filters version.properties");
+        assertTrue(ua.startsWith("kafka-oauth-login/" + Version.get() + " "), ua);
+    }
+
+    @Test
+    void fetch_basicAuthWithUrlencodeFalse_sendsCredentialsAsTheyAre() {
+        answer(200, tokenJson(300));
+        client(Map.of("sasl.oauthbearer.header.urlencode", "false")).fetch();
+        String expected = Base64.getEncoder().encodeToString(("app:" + SECRET)
+                .getBytes(StandardCharsets.UTF_8));
+        server.verify(postRequestedFor(urlEqualTo("/token"))
+                .withHeader("Authorization", equalTo("Basic " + expected)));
+    }
+
+    @Test
+    void fetch_fileEndpoint_readsTheFileAgainAtEachFetch(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("token.jwt");
+        String first = Jwts.jwt(Map.of("sub", "first", "exp", Instant.now().plusSeconds(300)));
+        String second = Jwts.jwt(Map.of("sub", "second", "exp", Instant.now().plusSeconds(600)));
+        Files.writeString(file, first + "\n");
+        TokenEndpointClient c = client(Map.of("sasl.oauthbearer.token.endpoint.url",
+                file.toUri().toString()));
+
+        AccessToken before = c.fetch();
+        Files.writeString(file, second);
+        AccessToken after = c.fetch();
+
+        assertEquals(first, before.value());
+        assertEquals("first", before.subject("sub"));
+        assertEquals(second, after.value());
+        assertEquals("second", after.subject("sub"));
+        assertEquals(0, server.getAllServeEvents().size(), "no HTTP request for a file");
     }
 
     @Test

@@ -1,0 +1,311 @@
+package dev.kafkaoauth.login.internal;
+
+import static dev.kafkaoauth.login.OAuthLoginConfig.ASSERTION_ALGORITHM;
+import static dev.kafkaoauth.login.OAuthLoginConfig.ASSERTION_CERTIFICATE_FILE;
+import static dev.kafkaoauth.login.OAuthLoginConfig.ASSERTION_PRIVATE_KEY_FILE;
+import static dev.kafkaoauth.login.OAuthLoginConfig.ASSERTION_TEMPLATE_FILE;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.SignedJWT;
+import dev.kafkaoauth.login.internal.PemKeys.KeyFileException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.PrivateKey;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.RSAPrivateKey;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Makes the client assertion of each token request: signs a new one with the configured key
+ * (RFC 7523: {@code iss} and {@code sub} the client id, {@code aud} the token endpoint, a unique
+ * {@code jti}, a short {@code exp}), or reads a ready-made one from its file. The key, the
+ * certificate and the template are read again when their files change, so a rotated key is
+ * used from the next request on; the assertion file is read at every request.
+ */
+final class ClientAssertions {
+
+    /** An assertion this close to its expiry is treated as expired: it may lapse in flight. */
+    private static final long EXPIRY_MARGIN_SECONDS = 5;
+
+    private final AssertionOptions options;
+    private final String clientId;
+    private final Clock clock;
+    private volatile Signing signing;
+
+    /** Why no assertion could be made; the message names the file, never its content. */
+    static final class AssertionException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        AssertionException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** A key read from its files, with the state of the files it was read from. */
+    private static final class Signing {
+        final JWSSigner signer;
+        final JWSHeader header;
+        final Map<String, Object> payloadTemplate;
+        final String stamp;
+
+        Signing(JWSSigner signer, JWSHeader header, Map<String, Object> payloadTemplate,
+                String stamp) {
+            this.signer = signer;
+            this.header = header;
+            this.payloadTemplate = payloadTemplate;
+            this.stamp = stamp;
+        }
+    }
+
+    /**
+     * Reads the key files once so that a broken key fails {@code configure()}.
+     *
+     * @throws ConfigException naming the option of the file at fault
+     */
+    ClientAssertions(AssertionOptions options, String clientId, Clock clock) {
+        this.options = options;
+        this.clientId = clientId;
+        this.clock = clock;
+        if (options.keyFile() != null) {
+            try {
+                signing = load(stamp());
+            } catch (AssertionException e) {
+                throw new ConfigException(e.getMessage());
+            }
+        }
+    }
+
+    /** Whether assertions are signed here (rather than read from a file). */
+    boolean signsAssertions() {
+        return options.keyFile() != null;
+    }
+
+    /**
+     * The assertion for the next request.
+     *
+     * @param tokenEndpoint the endpoint the request goes to: the default audience
+     */
+    String next(String tokenEndpoint) throws AssertionException {
+        return options.keyFile() != null ? sign(tokenEndpoint) : readFile();
+    }
+
+    private String sign(String tokenEndpoint) throws AssertionException {
+        Signing s = signing;
+        String stamp = stamp();
+        if (s == null || !s.stamp.equals(stamp)) {
+            s = load(stamp);
+            signing = s;
+        }
+        Instant now = clock.instant();
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder();
+        s.payloadTemplate.forEach(claims::claim);
+        String iss = options.issuer() != null ? options.issuer()
+                : (String) s.payloadTemplate.getOrDefault("iss", clientId);
+        String sub = options.subject() != null ? options.subject()
+                : (String) s.payloadTemplate.getOrDefault("sub", clientId);
+        Object aud = options.audience() != null ? options.audience()
+                : s.payloadTemplate.getOrDefault("aud", tokenEndpoint);
+        claims.issuer(iss).subject(sub).claim("aud", aud)
+                .issueTime(Date.from(now))
+                .notBeforeTime(Date.from(now.minusSeconds(options.nbfSeconds())))
+                .expirationTime(Date.from(now.plusSeconds(options.expSeconds())))
+                .jwtID(UUID.randomUUID().toString());
+        SignedJWT jwt = new SignedJWT(s.header, claims.build());
+        try {
+            jwt.sign(s.signer);
+        } catch (JOSEException e) {
+            throw new AssertionException("Cannot sign the client assertion with the key in "
+                    + options.keyFile() + " (" + e.getClass().getSimpleName() + ")", e);
+        }
+        return jwt.serialize();
+    }
+
+    private String stamp() {
+        return stampOf(options.keyFile()) + "|" + stampOf(options.certificateFile()) + "|"
+                + stampOf(options.templateFile());
+    }
+
+    private static String stampOf(Path file) {
+        if (file == null) {
+            return "-";
+        }
+        try {
+            FileTime modified = Files.getLastModifiedTime(file);
+            return modified.toMillis() + ":" + Files.size(file);
+        } catch (IOException e) {
+            return "unreadable";
+        }
+    }
+
+    private Signing load(String stamp) throws AssertionException {
+        PrivateKey key;
+        try {
+            key = PemKeys.privateKey(read(options.keyFile(), ASSERTION_PRIVATE_KEY_FILE),
+                    options.passphrase() == null ? null : options.passphrase().reveal(),
+                    options.keyFile().toString());
+        } catch (KeyFileException e) {
+            throw new AssertionException(e.getMessage() + " (" + ASSERTION_PRIVATE_KEY_FILE
+                    + ")", e);
+        }
+        JWSAlgorithm algorithm = algorithm(key);
+        JWSSigner signer;
+        try {
+            signer = key instanceof ECPrivateKey ? new ECDSASigner((ECPrivateKey) key)
+                    : new RSASSASigner(key);
+        } catch (JOSEException e) {
+            throw new AssertionException("The EC key in " + options.keyFile() + " is not on"
+                    + " curve P-256, which ES256 needs", e);
+        }
+        Map<String, Object> headerTemplate = Map.of();
+        Map<String, Object> payloadTemplate = Map.of();
+        if (options.templateFile() != null) {
+            Map<String, Object> template = template();
+            headerTemplate = section(template, "header");
+            payloadTemplate = section(template, "payload");
+        }
+        JWSHeader.Builder header = new JWSHeader.Builder(algorithm).type(JOSEObjectType.JWT);
+        headerTemplate.forEach((name, value) -> {
+            if (!"alg".equals(name) && !"typ".equals(name)) {
+                header.customParam(name, value);
+            }
+        });
+        JWSHeader built = header.build();
+        if (options.keyId() != null) {
+            built = new JWSHeader.Builder(built).keyID(options.keyId()).build();
+        } else if (headerTemplate.get("kid") instanceof String) {
+            built = new JWSHeader.Builder(built).keyID((String) headerTemplate.get("kid")).build();
+        }
+        if (options.certificateFile() != null) {
+            try {
+                String pem = read(options.certificateFile(), ASSERTION_CERTIFICATE_FILE);
+                String thumbprint = PemKeys.sha256Thumbprint(
+                        PemKeys.certificate(pem, options.certificateFile().toString()));
+                built = new JWSHeader.Builder(built)
+                        .x509CertSHA256Thumbprint(new Base64URL(thumbprint)).build();
+            } catch (KeyFileException e) {
+                throw new AssertionException(e.getMessage() + " (JAAS option "
+                        + ASSERTION_CERTIFICATE_FILE + ")", e);
+            }
+        }
+        return new Signing(signer, built, payloadTemplate, stamp);
+    }
+
+    private JWSAlgorithm algorithm(PrivateKey key) throws AssertionException {
+        String configured = options.algorithm();
+        if (key instanceof ECPrivateKey) {
+            // Kafka 4.x hands its default RS256 to every handler, set or not: an EC key can only
+            // mean ES256, so RS256 is read as "not chosen".
+            if (configured != null && "PS256".equals(configured)) {
+                throw new AssertionException(ASSERTION_ALGORITHM + " is " + configured
+                        + " but the key in " + options.keyFile() + " is an EC key: use ES256"
+                        + " or an RSA key", null);
+            }
+            return JWSAlgorithm.ES256;
+        }
+        if (!(key instanceof RSAPrivateKey)) {
+            throw new AssertionException("The key in " + options.keyFile() + " is neither RSA"
+                    + " nor EC", null);
+        }
+        if ("ES256".equals(configured)) {
+            throw new AssertionException(ASSERTION_ALGORITHM + " is ES256 but the key in "
+                    + options.keyFile() + " is an RSA key: use RS256 or PS256, or an EC key",
+                    null);
+        }
+        return "PS256".equals(configured) ? JWSAlgorithm.PS256 : JWSAlgorithm.RS256;
+    }
+
+    private Map<String, Object> template() throws AssertionException {
+        String text = read(options.templateFile(), ASSERTION_TEMPLATE_FILE);
+        try {
+            return JSONObjectUtils.parse(text);
+        } catch (ParseException e) {
+            throw new AssertionException("The assertion template " + options.templateFile()
+                    + " is not a JSON object (" + ASSERTION_TEMPLATE_FILE + ")", e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> section(Map<String, Object> template, String name)
+            throws AssertionException {
+        Object value = template.get(name);
+        if (value == null) {
+            return Map.of();
+        }
+        if (!(value instanceof Map)) {
+            throw new AssertionException("The assertion template " + options.templateFile()
+                    + " has a \"" + name + "\" that is not a JSON object ("
+                    + ASSERTION_TEMPLATE_FILE + ")", null);
+        }
+        return (Map<String, Object>) value;
+    }
+
+    private String readFile() throws AssertionException {
+        Path file = options.assertionFile();
+        String value = read(file, options.sourceOption()).trim();
+        if (value.isEmpty()) {
+            throw new AssertionException("The client assertion file " + file + " is empty", null);
+        }
+        JWT jwt;
+        try {
+            jwt = JWTParser.parse(value);
+        } catch (ParseException e) {
+            throw new AssertionException("The client assertion file " + file + " does not hold a"
+                    + " JWT (expected three base64url parts separated by dots)", null);
+        }
+        Date exp;
+        try {
+            exp = jwt.getJWTClaimsSet().getExpirationTime();
+        } catch (ParseException e) {
+            throw new AssertionException("The client assertion in " + file + " has unreadable"
+                    + " claims", null);
+        }
+        Instant now = clock.instant();
+        if (exp != null && !exp.toInstant().isAfter(now.plusSeconds(EXPIRY_MARGIN_SECONDS))) {
+            throw new AssertionException("The client assertion in " + file + " expired at "
+                    + exp.toInstant() + " (now " + now + "): whatever writes the file (the"
+                    + " kubelet's projected service-account token, a federated credential"
+                    + " agent) has stopped renewing it", null);
+        }
+        return value;
+    }
+
+    private static String read(Path file, String option) throws AssertionException {
+        try {
+            if (Files.size(file) > TokenEndpointClient.MAX_BODY_BYTES) {
+                throw new AssertionException("The file " + file + " (" + option + ") is larger"
+                        + " than 1 MiB", null);
+            }
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new AssertionException("Cannot read the file " + file + " (" + option + "): "
+                    + (Files.exists(file) ? e.getClass().getSimpleName() : "it does not exist"),
+                    e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ClientAssertions" + options + " for " + Objects.toString(clientId, "no client id");
+    }
+}
