@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kafkaoauth.login.OAuthLoginCallbackHandler;
 import dev.kafkaoauth.login.examples.AllowedUrls;
 import dev.kafkaoauth.login.examples.EmbeddedKafkaBroker;
 import dev.kafkaoauth.login.examples.bench.TokenProxy;
@@ -41,8 +40,6 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(KeycloakExtension.class)
 class AssertionFileRotationKeycloakTest {
 
-    private static final String MODULE =
-            "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule";
     private static final String TOPIC = "assertion-rotation";
     private static final long TOKEN_SECONDS = 15;
     private static final Duration REFRESH_WAIT = Duration.ofSeconds(4 * TOKEN_SECONDS);
@@ -74,6 +71,7 @@ class AssertionFileRotationKeycloakTest {
             AtomicLong acked = new AtomicLong();
             AtomicReference<Exception> failure = new AtomicReference<>();
             long sent = 0;
+            long swapped;
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(config,
                     new StringSerializer(), new StringSerializer())) {
                 // The login happens in the constructor: it sent the first file content.
@@ -84,7 +82,7 @@ class AssertionFileRotationKeycloakTest {
                 sent += send(producer, 5, acked, failure);
 
                 ProjectedVolume.swap(tokenFile.getParent(), second);
-                long swapped = System.nanoTime();
+                swapped = System.nanoTime();
 
                 long deadline = swapped + REFRESH_WAIT.toNanos();
                 while (after(proxy, swapped).isEmpty() && System.nanoTime() < deadline) {
@@ -131,16 +129,11 @@ class AssertionFileRotationKeycloakTest {
 
     private static Map<String, Object> producerConfig(EmbeddedKafkaBroker broker,
             TokenProxy proxy, String clientId, Path tokenFile) {
-        Map<String, Object> config = new HashMap<>();
-        config.put("bootstrap.servers", broker.bootstrapServers(EmbeddedKafkaBroker.OAUTH));
-        config.put("security.protocol", "SASL_PLAINTEXT");
-        config.put("sasl.mechanism", "OAUTHBEARER");
-        config.put("sasl.login.callback.handler.class",
-                OAuthLoginCallbackHandler.class.getName());
+        Map<String, Object> config = new HashMap<>(BrokerClients.oauthListener(broker));
         config.put("sasl.oauthbearer.token.endpoint.url", proxy.url());
-        config.put("sasl.jaas.config", MODULE + " required clientId=\"" + clientId + "\""
-                + " clientAssertionFile=\"" + tokenFile + "\" scope=\"" + KeycloakServer.SCOPE
-                + "\" tokenCache=\"private\";");
+        config.put("sasl.jaas.config", BrokerClients.MODULE + " required clientId=\""
+                + clientId + "\" clientAssertionFile=\"" + tokenFile + "\" scope=\""
+                + KeycloakServer.SCOPE + "\" tokenCache=\"private\";");
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "20000");

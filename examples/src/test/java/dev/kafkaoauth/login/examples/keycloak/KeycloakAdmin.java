@@ -75,6 +75,18 @@ public final class KeycloakAdmin {
         return location.substring(location.lastIndexOf('/') + 1);
     }
 
+    /** The internal id of the realm's client with this client id. */
+    public String internalId(String clientId) throws IOException, InterruptedException {
+        HttpResponse<String> response = send("GET", "/clients?clientId="
+                + URLEncoder.encode(clientId, StandardCharsets.UTF_8), null);
+        expect(200, response);
+        List<?> clients = (List<?>) TestJson.parse(response.body());
+        if (clients.size() != 1) {
+            throw new IllegalStateException("No single client " + clientId + ": " + clients);
+        }
+        return (String) ((Map<?, ?>) clients.get(0)).get("id");
+    }
+
     /** The id of the client's service-account user: the {@code sub} of its tokens. */
     public String serviceAccountUserId(String internalId) throws IOException,
             InterruptedException {

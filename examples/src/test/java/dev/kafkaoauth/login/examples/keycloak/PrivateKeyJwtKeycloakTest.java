@@ -6,10 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import dev.kafkaoauth.login.OAuthLoginCallbackHandler;
 import dev.kafkaoauth.login.examples.AllowedUrls;
 import dev.kafkaoauth.login.examples.Demo;
 import dev.kafkaoauth.login.examples.EmbeddedKafkaBroker;
+import dev.kafkaoauth.login.examples.bench.TokenProxy;
+import dev.kafkaoauth.login.examples.bench.TokenProxy.FormValue;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,8 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(KeycloakExtension.class)
 class PrivateKeyJwtKeycloakTest {
 
-    private static final String MODULE =
-            "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule";
+    private static final String MODULE = BrokerClients.MODULE;
     private static final String TOPIC = "pkjwt-e2e";
 
     @TempDir
@@ -135,14 +139,35 @@ class PrivateKeyJwtKeycloakTest {
     @Test
     void producerAndConsumer_ecKeyRegisteredAsCertificate_brokerSeesServiceAccount(
             @TempDir Path dir) throws Exception {
-        // No kid: Keycloak takes the client's one certificate; the header carries x5t#S256.
-        Map<String, String> props = tokenEndpoint();
-        props.put("sasl.oauthbearer.assertion.private.key.file", ec.keyFile().toString());
-        props.put("sasl.oauthbearer.assertion.algorithm", "ES256");
+        // Through a proxy that records the assertion; aud must then be set to Keycloak's URL.
+        try (TokenProxy proxy = TokenProxy.start(keycloak.tokenEndpointUrl());
+                AllowedUrls proxyUrl = AllowedUrls.add(proxy.url())) {
+            Map<String, String> props = new LinkedHashMap<>();
+            props.put("sasl.oauthbearer.token.endpoint.url", proxy.url());
+            props.put("sasl.oauthbearer.assertion.private.key.file", ec.keyFile().toString());
+            props.put("sasl.oauthbearer.assertion.algorithm", "ES256");
+            props.put("sasl.oauthbearer.assertion.claim.aud", keycloak.tokenEndpointUrl());
 
-        roundTrip(dir, ec, props, jaas(ec, "assertionCertificateFile",
-                keysDir.resolve("ec-cert.pem").toString(), "clientAuthMethod",
-                "private_key_jwt"));
+            // No kid: Keycloak takes the client's one certificate; the header has x5t#S256.
+            roundTrip(dir, ec, props, jaas(ec, "assertionCertificateFile",
+                    keysDir.resolve("ec-cert.pem").toString(), "clientAuthMethod",
+                    "private_key_jwt", "tokenCache", "private"));
+
+            List<FormValue> sent = proxy.formValues("client_assertion");
+            assertFalse(sent.isEmpty(), "no assertion went through the proxy");
+            SignedJWT assertion = SignedJWT.parse(sent.get(0).value());
+            assertEquals(JWSAlgorithm.ES256, assertion.getHeader().getAlgorithm());
+            assertNull(assertion.getHeader().getKeyID());
+            assertEquals(ec.keys().certificateThumbprint(),
+                    String.valueOf(assertion.getHeader().getX509CertSHA256Thumbprint()));
+            JWTClaimsSet claims = assertion.getJWTClaimsSet();
+            assertEquals(ec.clientId(), claims.getIssuer());
+            assertEquals(ec.clientId(), claims.getSubject());
+            assertEquals(List.of(keycloak.tokenEndpointUrl()), claims.getAudience());
+            assertNotNull(claims.getJWTID());
+            assertEquals(List.of(ec.clientId()), proxy.formValues("client_id").stream()
+                    .map(FormValue::value).distinct().toList());
+        }
     }
 
     @Test
@@ -247,11 +272,7 @@ class PrivateKeyJwtKeycloakTest {
             String jaas) throws IOException {
         int loginsBefore = broker.seenLogins().size();
         Properties p = new Properties();
-        p.setProperty("bootstrap.servers", broker.bootstrapServers(EmbeddedKafkaBroker.OAUTH));
-        p.setProperty("security.protocol", "SASL_PLAINTEXT");
-        p.setProperty("sasl.mechanism", "OAUTHBEARER");
-        p.setProperty("sasl.login.callback.handler.class",
-                OAuthLoginCallbackHandler.class.getName());
+        BrokerClients.oauthListener(broker).forEach(p::setProperty);
         props.forEach(p::setProperty);
         p.setProperty("sasl.jaas.config", jaas);
         Path file = dir.resolve(client.clientId() + ".properties");

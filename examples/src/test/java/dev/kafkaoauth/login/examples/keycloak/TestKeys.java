@@ -11,6 +11,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.util.X509CertUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.io.IOException;
@@ -116,6 +117,11 @@ public final class TestKeys {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The certificate's SHA-256 thumbprint, base64url: the {@code x5t#S256} header. */
+    public String certificateThumbprint() {
+        return X509CertUtils.computeSHA256Thumbprint(certificate).toString();
     }
 
     /** The public JWK (with {@code kid}, {@code use=sig}). */
