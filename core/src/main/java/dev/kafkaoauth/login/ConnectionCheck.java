@@ -276,6 +276,10 @@ final class ConnectionCheck {
         Map<String, String> details = new LinkedHashMap<>();
         details.put("endpointHost", o.endpointHost());
         details.put("authMethod", o.isFileEndpoint() ? "-" : o.authMethod().configName());
+        details.put("grant", o.isFileEndpoint() ? "- (file)" : o.grantType());
+        if (o.issuer() != null) {
+            details.put("discovery", o.discoveryUrl().toString());
+        }
         try {
             AccessToken token = new TokenEndpointClient(o).fetch();
             details.put("httpStatus", o.isFileEndpoint() ? "- (file)" : "200");
