@@ -597,6 +597,12 @@ class ClientAuthenticationTest {
     }
 
     @Test
+    void parse_assertionClaimWithoutKey_failsInsteadOfFallingBackToTheSecret() {
+        assertNames(refused(configs("sasl.oauthbearer.assertion.claim.iss", "app"),
+                jaas("clientSecret", "s")), "sasl.oauthbearer.assertion.claim.iss", KEY_FILE);
+    }
+
+    @Test
     void parse_unknownGrant_failsNamingTheOption() {
         assertNames(refused(configs(), jaas("clientSecret", "s", "grantType", "password")),
                 "grantType", "password", "client_credentials");
