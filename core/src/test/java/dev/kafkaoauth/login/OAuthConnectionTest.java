@@ -367,6 +367,28 @@ class OAuthConnectionTest {
     }
 
     @Test
+    void test_invalidClientWithPrivateKeyJwt_pointsAtTheRegisteredKey(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        server.stubFor(post(urlEqualTo("/token")).willReturn(aResponse().withStatus(401)
+                .withHeader("Content-Type", "application/json").withBody(
+                        "{\"error\":\"invalid_client\"}")));
+
+        CheckReport report = OAuthConnection.builder().tokenEndpointUrl(url()).clientId("app")
+                .privateKeyFile(rsaKeyFile(dir).toString()).build()
+                .test(CheckOptions.tokenOnly(), Map.of("security.protocol", "SASL_SSL"));
+
+        CheckStep step = report.firstFailure().orElseThrow();
+        assertEquals(CheckStep.TOKEN_REQUEST, step.name(), report.toText());
+        assertTrue(step.remedy().contains("public key"), step.remedy());
+        assertEquals("private_key_jwt", step.details().get("authMethod"));
+        String assertion = URLDecoder.decode(server.findAll(postRequestedFor(
+                urlEqualTo("/token"))).get(0).getBodyAsString(), StandardCharsets.UTF_8)
+                .replaceAll(".*client_assertion=([^&]+).*", "$1");
+        assertTrue(assertion.length() > 100, "a signed assertion was sent");
+        assertFalse(report.toText().contains(assertion), "the assertion is not shown");
+    }
+
+    @Test
     void test_propertiesWithoutHandlerClass_failsConfiguration() {
         Map<String, Object> props = new LinkedHashMap<>(valid("x").build().toKafkaProperties());
         props.remove(SaslConfigs.SASL_LOGIN_CALLBACK_HANDLER_CLASS);
