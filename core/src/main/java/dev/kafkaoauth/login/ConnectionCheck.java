@@ -2,6 +2,7 @@ package dev.kafkaoauth.login;
 
 import dev.kafkaoauth.login.OAuthLoginCallbackHandler.Prepared;
 import dev.kafkaoauth.login.internal.AccessToken;
+import dev.kafkaoauth.login.internal.ClientAuthMethod;
 import dev.kafkaoauth.login.internal.LoginOptions;
 import dev.kafkaoauth.login.internal.TokenEndpointClient;
 import java.time.Duration;
@@ -276,6 +277,10 @@ final class ConnectionCheck {
         Map<String, String> details = new LinkedHashMap<>();
         details.put("endpointHost", o.endpointHost());
         details.put("authMethod", o.isFileEndpoint() ? "-" : o.authMethod().configName());
+        details.put("grant", o.isFileEndpoint() ? "- (file)" : o.grantType());
+        if (o.issuer() != null) {
+            details.put("discovery", o.discoveryUrl().toString());
+        }
         try {
             AccessToken token = new TokenEndpointClient(o).fetch();
             details.put("httpStatus", o.isFileEndpoint() ? "- (file)" : "200");
@@ -300,7 +305,7 @@ final class ConnectionCheck {
                 return null;
             }
             steps.add(new CheckStep(CheckStep.TOKEN_REQUEST, CheckStatus.FAIL, "No token from "
-                    + o.endpointForDisplay(), m, tokenRemedy(e), details));
+                    + o.endpointForDisplay(), m, tokenRemedy(e, o), details));
             return null;
         } catch (RuntimeException e) {
             steps.add(CheckStep.fail(CheckStep.TOKEN_REQUEST, "No token from "
@@ -312,6 +317,33 @@ final class ConnectionCheck {
 
     private static long elapsedMs(long startNanos) {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    /** The remedy for a failed token request, for the way this client authenticates. */
+    static String tokenRemedy(TokenRequestException e, LoginOptions o) {
+        String error = e.oauthError() == null ? "" : e.oauthError();
+        if (e.getMessage() != null && e.getMessage().startsWith("OpenID Connect discovery")) {
+            return "Check the JAAS option issuerUrl: it must be the issuer exactly as the"
+                    + " identity provider names it (for Keycloak https://HOST/realms/REALM)";
+        }
+        boolean credentialError = "invalid_client".equals(error)
+                || "unauthorized_client".equals(error);
+        if (credentialError && o.authMethod() == ClientAuthMethod.PRIVATE_KEY_JWT) {
+            return o.assertion().assertionFile() != null
+                    ? "Check that the identity provider trusts the issuer and subject of the"
+                            + " assertion in " + o.assertion().assertionFile() + " for client "
+                            + o.clientId() + " (a federated credential or workload identity"
+                            + " binding)"
+                    : "Check that the public key (or certificate or JWKS URL) registered for"
+                            + " client " + o.clientId() + " matches the private key file, and"
+                            + " that the client allows private_key_jwt (signed JWT)"
+                            + " authentication";
+        }
+        if (credentialError && o.authMethod() == ClientAuthMethod.TLS_CLIENT_AUTH) {
+            return "Check that the identity provider is set up for mutual TLS for client "
+                    + o.clientId() + " and trusts the certificate in ssl.keystore.*";
+        }
+        return tokenRemedy(e);
     }
 
     static String tokenRemedy(TokenRequestException e) {

@@ -290,9 +290,41 @@ public final class OAuthConnection {
             return jaasOption(SCOPE, scope);
         }
 
-        /** {@code client_secret_basic} (default) or {@code client_secret_post}. */
+        /**
+         * {@code client_secret_basic} (default with a secret), {@code client_secret_post},
+         * {@code private_key_jwt} (default with a key or assertion file) or
+         * {@code tls_client_auth}.
+         */
         public Builder clientAuthMethod(String method) {
             return jaasOption(CLIENT_AUTH_METHOD, method);
+        }
+
+        /**
+         * The OIDC issuer, instead of {@link #tokenEndpointUrl}: the token endpoint is read
+         * from its discovery document at the first token request.
+         */
+        public Builder issuerUrl(String url) {
+            shownOptions.add(OAuthLoginConfig.ISSUER_URL);
+            return jaasOption(OAuthLoginConfig.ISSUER_URL, url);
+        }
+
+        /** A PKCS#8 PEM private key file for {@code private_key_jwt}, instead of a secret. */
+        public Builder privateKeyFile(String path) {
+            return property(OAuthLoginConfig.ASSERTION_PRIVATE_KEY_FILE, path);
+        }
+
+        /** The passphrase of an encrypted {@link #privateKeyFile}. Never shown. */
+        public Builder privateKeyPassphrase(String passphrase) {
+            return property(OAuthLoginConfig.ASSERTION_PRIVATE_KEY_PASSPHRASE, passphrase);
+        }
+
+        /**
+         * A file holding a ready-made client assertion, read at each token request (workload
+         * identity: a Kubernetes projected service-account token, an Entra federated token).
+         */
+        public Builder clientAssertionFile(String path) {
+            shownOptions.add(OAuthLoginConfig.CLIENT_ASSERTION_FILE);
+            return jaasOption(OAuthLoginConfig.CLIENT_ASSERTION_FILE, path);
         }
 
         /** A SASL extension sent to the brokers (field {@code extension_<name>}). */

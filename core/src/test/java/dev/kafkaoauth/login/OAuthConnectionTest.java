@@ -272,6 +272,47 @@ class OAuthConnectionTest {
                 .collect(Collectors.joining());
     }
 
+    private static java.nio.file.Path rsaKeyFile(java.nio.file.Path dir) throws Exception {
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        String pem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(
+                g.generateKeyPair().getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+        return java.nio.file.Files.writeString(dir.resolve("key.pem"), pem);
+    }
+
+    @Test
+    void build_privateKeyFileWithoutSecret_signsAssertionsAndHidesThePassphrase(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        OAuthConnection c = OAuthConnection.builder().tokenEndpointUrl(url()).clientId("app")
+                .privateKeyFile(rsaKeyFile(dir).toString()).privateKeyPassphrase("pp-Canary")
+                .build();
+
+        Map<String, Object> p = c.toKafkaProperties();
+        assertEquals(dir.resolve("key.pem").toString(),
+                p.get(OAuthLoginConfig.ASSERTION_PRIVATE_KEY_FILE));
+        assertFalse(c.toString().contains("pp-Canary"), c.toString());
+        assertFalse(p.get(SaslConfigs.SASL_JAAS_CONFIG).toString().contains("clientSecret"));
+    }
+
+    @Test
+    void build_secretAndPrivateKeyFile_reportsTheContradiction(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        ConnectionValidationException e = assertThrows(ConnectionValidationException.class,
+                () -> valid("app").privateKeyFile(rsaKeyFile(dir).toString()).build());
+        String messages = e.problems().stream().map(FieldProblem::message)
+                .collect(Collectors.joining(" | "));
+        assertTrue(messages.contains("contradict"), messages);
+        assertFalse(messages.contains("s3cret-value"), messages);
+    }
+
+    @Test
+    void build_issuerUrlInsteadOfEndpoint_isValid() {
+        OAuthConnection c = OAuthConnection.builder().issuerUrl("https://idp.example/realms/k")
+                .clientId("app").clientSecret("s3cret-value").build();
+        assertFalse(c.toKafkaProperties().containsKey(OAuthLoginConfig.TOKEN_ENDPOINT_URL));
+        assertTrue(c.toString().contains("https://idp.example/realms/k"), c.toString());
+    }
+
     private static List<String> fields(ConnectionValidationException e) {
         return e.problems().stream().map(FieldProblem::field).collect(Collectors.toList());
     }
@@ -323,6 +364,28 @@ class OAuthConnectionTest {
         assertTrue(step.remedy().contains("client id and secret"), step.remedy());
         assertEquals(CheckStatus.SKIPPED, report.step(CheckStep.TOKEN).orElseThrow().status());
         assertFalse(report.toText().contains(secret));
+    }
+
+    @Test
+    void test_invalidClientWithPrivateKeyJwt_pointsAtTheRegisteredKey(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        server.stubFor(post(urlEqualTo("/token")).willReturn(aResponse().withStatus(401)
+                .withHeader("Content-Type", "application/json").withBody(
+                        "{\"error\":\"invalid_client\"}")));
+
+        CheckReport report = OAuthConnection.builder().tokenEndpointUrl(url()).clientId("app")
+                .privateKeyFile(rsaKeyFile(dir).toString()).build()
+                .test(CheckOptions.tokenOnly(), Map.of("security.protocol", "SASL_SSL"));
+
+        CheckStep step = report.firstFailure().orElseThrow();
+        assertEquals(CheckStep.TOKEN_REQUEST, step.name(), report.toText());
+        assertTrue(step.remedy().contains("public key"), step.remedy());
+        assertEquals("private_key_jwt", step.details().get("authMethod"));
+        String assertion = URLDecoder.decode(server.findAll(postRequestedFor(
+                urlEqualTo("/token"))).get(0).getBodyAsString(), StandardCharsets.UTF_8)
+                .replaceAll(".*client_assertion=([^&]+).*", "$1");
+        assertTrue(assertion.length() > 100, "a signed assertion was sent");
+        assertFalse(report.toText().contains(assertion), "the assertion is not shown");
     }
 
     @Test

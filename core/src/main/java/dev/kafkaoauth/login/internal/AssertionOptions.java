@@ -101,13 +101,19 @@ public final class AssertionOptions {
                 seconds(configs, ASSERTION_CLAIM_NBF_SECONDS, 60, 0),
                 path(configs, ASSERTION_TEMPLATE_FILE), assertionFile,
                 trimmed(jaas, ASSERTION_KEY_ID), path(jaas, ASSERTION_CERTIFICATE_FILE));
-        if (keyFile == null && (o.certificateFile != null || o.keyId != null
-                || o.templateFile != null)) {
-            throw new ConfigException((o.certificateFile != null
-                    ? "JAAS option " + ASSERTION_CERTIFICATE_FILE
-                    : o.keyId != null ? "JAAS option " + ASSERTION_KEY_ID : ASSERTION_TEMPLATE_FILE)
-                    + " is set but " + ASSERTION_PRIVATE_KEY_FILE + " is not: it describes"
-                    + " assertions signed with that key");
+        String signingOnly = o.certificateFile != null
+                ? "JAAS option " + ASSERTION_CERTIFICATE_FILE
+                : o.keyId != null ? "JAAS option " + ASSERTION_KEY_ID
+                : o.templateFile != null ? ASSERTION_TEMPLATE_FILE
+                : o.issuer != null ? ASSERTION_CLAIM_ISS
+                : o.subject != null ? ASSERTION_CLAIM_SUB
+                : o.audience != null ? ASSERTION_CLAIM_AUD : null;
+        if (keyFile == null && signingOnly != null) {
+            // Kafka reads a set claim.iss as "sign assertions": it must not silently fall back
+            // to the secret here.
+            throw new ConfigException(signingOnly + " is set but " + ASSERTION_PRIVATE_KEY_FILE
+                    + " is not: it describes assertions signed with that key; set the key file"
+                    + " (a PKCS#8 PEM private key) or remove it");
         }
         return o;
     }

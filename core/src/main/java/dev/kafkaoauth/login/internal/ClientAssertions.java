@@ -12,7 +12,6 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -31,6 +30,7 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -184,29 +184,28 @@ final class ClientAssertions {
             headerTemplate = section(template, "header");
             payloadTemplate = section(template, "payload");
         }
-        JWSHeader.Builder header = new JWSHeader.Builder(algorithm).type(JOSEObjectType.JWT);
-        headerTemplate.forEach((name, value) -> {
-            if (!"alg".equals(name) && !"typ".equals(name)) {
-                header.customParam(name, value);
-            }
-        });
-        JWSHeader built = header.build();
+        Map<String, Object> header = new LinkedHashMap<>(headerTemplate);
+        header.put("alg", algorithm.getName());
+        header.putIfAbsent("typ", JOSEObjectType.JWT.getType());
         if (options.keyId() != null) {
-            built = new JWSHeader.Builder(built).keyID(options.keyId()).build();
-        } else if (headerTemplate.get("kid") instanceof String) {
-            built = new JWSHeader.Builder(built).keyID((String) headerTemplate.get("kid")).build();
+            header.put("kid", options.keyId());
         }
         if (options.certificateFile() != null) {
             try {
                 String pem = read(options.certificateFile(), ASSERTION_CERTIFICATE_FILE);
-                String thumbprint = PemKeys.sha256Thumbprint(
-                        PemKeys.certificate(pem, options.certificateFile().toString()));
-                built = new JWSHeader.Builder(built)
-                        .x509CertSHA256Thumbprint(new Base64URL(thumbprint)).build();
+                header.put("x5t#S256", PemKeys.sha256Thumbprint(
+                        PemKeys.certificate(pem, options.certificateFile().toString())));
             } catch (KeyFileException e) {
                 throw new AssertionException(e.getMessage() + " (JAAS option "
                         + ASSERTION_CERTIFICATE_FILE + ")", e);
             }
+        }
+        JWSHeader built;
+        try {
+            built = JWSHeader.parse(header);
+        } catch (ParseException e) {
+            throw new AssertionException("The assertion template " + options.templateFile()
+                    + " has an unusable \"header\" (" + ASSERTION_TEMPLATE_FILE + ")", e);
         }
         return new Signing(signer, built, payloadTemplate, stamp);
     }

@@ -20,6 +20,8 @@ public final class TestTlsServer implements AutoCloseable {
 
     private final HttpsServer server;
     final AtomicInteger requests = new AtomicInteger();
+    private volatile String lastBody;
+    private volatile String lastAuthorization;
 
     public TestTlsServer(SSLContext context, boolean needClientAuth) throws IOException {
         server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -33,8 +35,9 @@ public final class TestTlsServer implements AutoCloseable {
         });
         server.createContext("/token", exchange -> {
             requests.incrementAndGet();
+            lastAuthorization = exchange.getRequestHeaders().getFirst("Authorization");
             try (InputStream in = exchange.getRequestBody()) {
-                in.readAllBytes();
+                lastBody = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
             byte[] body = TOKEN_JSON.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -44,6 +47,16 @@ public final class TestTlsServer implements AutoCloseable {
             }
         });
         server.start();
+    }
+
+    /** The body of the last request. */
+    String lastBody() {
+        return lastBody;
+    }
+
+    /** The Authorization header of the last request, or null. */
+    String lastAuthorization() {
+        return lastAuthorization;
     }
 
     public String url() {

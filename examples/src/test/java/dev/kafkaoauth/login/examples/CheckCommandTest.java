@@ -42,6 +42,7 @@ class CheckCommandTest {
 
     private static EmbeddedOAuthServer idp;
     private static EmbeddedKafkaBroker broker;
+    private static CheckServers servers;
     private static StubTokenEndpoint stub;
     private static AllowedUrls allowed;
 
@@ -75,10 +76,9 @@ class CheckCommandTest {
 
     @BeforeAll
     static void start() throws Exception {
-        idp = EmbeddedOAuthServer.start();
-        idp.audience(Demo.AUDIENCE).claims(Map.of("scope", Demo.AUDIENCE));
-        broker = EmbeddedKafkaBroker.builder().oauthServer(idp)
-                .expectedAudience(Demo.AUDIENCE).start();
+        servers = CheckServers.start();
+        idp = servers.idp();
+        broker = servers.broker();
         stub = StubTokenEndpoint.start();
         // The broker set the JVM-wide allow-list for its JWKS; our handler honours it too.
         allowed = AllowedUrls.add(idp.tokenEndpointUrl(), stub.url());
@@ -89,9 +89,8 @@ class CheckCommandTest {
         try {
             allowed.close();
             stub.close();
-            broker.close();
         } finally {
-            idp.close();
+            servers.close();
         }
     }
 

@@ -32,25 +32,21 @@ class CheckJarIT {
 
     private static EmbeddedOAuthServer idp;
     private static EmbeddedKafkaBroker broker;
+    private static CheckServers servers;
 
     private record Result(int code, String out, String err) {
     }
 
     @BeforeAll
     static void start() throws Exception {
-        idp = EmbeddedOAuthServer.start();
-        idp.audience(Demo.AUDIENCE).claims(Map.of("scope", Demo.AUDIENCE));
-        broker = EmbeddedKafkaBroker.builder().oauthServer(idp)
-                .expectedAudience(Demo.AUDIENCE).start();
+        servers = CheckServers.start();
+        idp = servers.idp();
+        broker = servers.broker();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            broker.close();
-        } finally {
-            idp.close();
-        }
+        servers.close();
     }
 
     private static Result runJar(String properties, String... flags) throws Exception {

@@ -4,17 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,10 +14,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kafka's console producer and consumer, each in a JVM of its own whose class path is what a
- * Kafka distribution's {@code libs} folder holds (kafka-clients, kafka-tools and their
- * dependencies) plus our core {@code all} jar only: neither our unshaded classes nor
- * nimbus-jose-jwt nor Caffeine. The all jar exists after {@code package}: in {@code mvn verify}
- * of the whole build; a bare {@code test} run skips this test.
+ * Kafka distribution's {@code libs} folder holds (kafka-tools, kafka-clients and the rest of
+ * Kafka's jars with their dependencies, built by Maven into {@code target/kafka-dist/libs})
+ * plus our core {@code all} jar only: none of this module's test libraries, neither our
+ * unshaded classes nor nimbus-jose-jwt nor Caffeine. The all jar exists after core's
+ * {@code package}, so in {@code mvn verify} of the whole build or with {@code -pl examples -am};
+ * a run without it skips this test.
  */
 class CliToolsTest {
 
@@ -71,60 +65,24 @@ class CliToolsTest {
                         + ".OAuthBearerLoginModule required clientId=\"cli\""
                         + " clientSecret=\"cli-secret\" scope=\"kafka\";",
                 ""));
-        String classPath = distributionClassPath(allJar);
+        List<Path> classPath = KafkaDistribution.classPath(List.of(allJar));
         String bootstrap = broker.bootstrapServers(EmbeddedKafkaBroker.OAUTH);
 
-        Result produced = run(classPath, "hello from the console producer\n",
+        KafkaDistribution.Result produced = KafkaDistribution.run(classPath, dir,
+                "hello from the console producer\n", List.of(),
                 "org.apache.kafka.tools.ConsoleProducer", "--bootstrap-server", bootstrap,
                 "--topic", TOPIC, "--producer.config", config.toString());
-        assertEquals(0, produced.exitCode, produced.output);
+        assertEquals(0, produced.code(), produced.out() + produced.err());
 
-        Result consumed = run(classPath, "",
+        KafkaDistribution.Result consumed = KafkaDistribution.run(classPath, dir, "", List.of(),
                 "org.apache.kafka.tools.consumer.ConsoleConsumer", "--bootstrap-server",
                 bootstrap, "--topic", TOPIC, "--from-beginning", "--max-messages", "1",
                 "--timeout-ms", "30000", "--consumer.config", config.toString());
-        assertEquals(0, consumed.exitCode, consumed.output);
-        assertTrue(consumed.output.contains("hello from the console producer"),
-                consumed.output);
-    }
-
-    /** This JVM's class path without our classes and the libraries the all jar bundles. */
-    private static String distributionClassPath(Path allJar) {
-        List<String> entries = new ArrayList<>();
-        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            String name = Path.of(e).toString().replace(File.separatorChar, '/');
-            boolean ours = name.contains("/kafka-oauth-login-") || name.endsWith("/classes")
-                    || name.endsWith("/test-classes");
-            boolean bundled = name.contains("/nimbus-jose-jwt-")
-                    || name.contains("/caffeine-");
-            if (!ours && !bundled) {
-                entries.add(e);
-            }
-        }
-        entries.add(allJar.toString());
-        return String.join(File.pathSeparator, entries);
-    }
-
-    private record Result(int exitCode, String output) {
-    }
-
-    private static Result run(String classPath, String input, String... mainAndArgs)
-            throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", classPath));
-        command.addAll(Arrays.asList(mainAndArgs));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try {
-            try (OutputStream in = p.getOutputStream()) {
-                in.write(input.getBytes(StandardCharsets.UTF_8));
-            }
-            String output = new String(p.getInputStream().readAllBytes(),
-                    StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "still running: " + output);
-            return new Result(p.exitValue(), output.lines().collect(Collectors.joining("\n")));
-        } finally {
-            p.destroyForcibly();
-        }
+        assertEquals(0, consumed.code(), consumed.out() + consumed.err());
+        assertTrue(consumed.out().lines().anyMatch("hello from the console producer"::equals),
+                consumed.out() + consumed.err());
+        // Both tools logged in over the OAuth listener with a token of our handler.
+        assertTrue(broker.seenPrincipals().stream().filter("cli"::equals).count() >= 2,
+                broker.seenPrincipals().toString());
     }
 }

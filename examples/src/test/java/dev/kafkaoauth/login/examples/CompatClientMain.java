@@ -24,15 +24,25 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * the token (seen through our MBean), produces again, and consumes both records with a new
  * login. Its last line is {@code COMPAT OK ...} or {@code COMPAT FAILED ...}.
  *
- * <p>Arguments: expected kafka-clients version, bootstrap servers, token endpoint, topic.
+ * <p>Arguments: expected kafka-clients version, bootstrap servers, token endpoint, topic, and
+ * optionally a PKCS#8 key file and an issuer URL: then the client authenticates with
+ * {@code private_key_jwt} and finds the token endpoint by OpenID Connect discovery, which
+ * older kafka-clients know nothing of (their unknown properties pass through as strings).
  */
 public final class CompatClientMain {
+
+    private static String keyFile;
+    private static String issuerUrl;
 
     private CompatClientMain() {
     }
 
     public static void main(String[] args) {
         try {
+            if (args.length > 5 && !"-".equals(args[4])) {
+                keyFile = args[4];
+                issuerUrl = args[5];
+            }
             System.out.println("COMPAT OK " + run(args[0], args[1], args[2], args[3]));
             System.exit(0);
         } catch (Throwable e) {
@@ -103,11 +113,16 @@ public final class CompatClientMain {
         p.setProperty("sasl.mechanism", "OAUTHBEARER");
         p.setProperty("sasl.login.callback.handler.class",
                 "dev.kafkaoauth.login.OAuthLoginCallbackHandler");
-        p.setProperty("sasl.oauthbearer.token.endpoint.url", tokenUrl);
+        String credentials = " clientSecret=\"compat-secret\"";
+        if (keyFile != null) {
+            p.setProperty("sasl.oauthbearer.assertion.private.key.file", keyFile);
+            credentials = " issuerUrl=\"" + issuerUrl + "\"";
+        } else {
+            p.setProperty("sasl.oauthbearer.token.endpoint.url", tokenUrl);
+        }
         p.setProperty("sasl.jaas.config",
                 "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required"
-                + " clientId=\"compat\" clientSecret=\"compat-secret\" scope=\"kafka\""
-                + extraJaas + ";");
+                + " clientId=\"compat\"" + credentials + " scope=\"kafka\"" + extraJaas + ";");
         p.setProperty("max.block.ms", "20000");
         return p;
     }

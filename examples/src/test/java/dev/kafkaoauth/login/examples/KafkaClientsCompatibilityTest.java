@@ -11,14 +11,18 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPairGenerator;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.slf4j.LoggerFactory;
 
@@ -53,16 +57,19 @@ class KafkaClientsCompatibilityTest {
         }
     }
 
-    static Stream<String> versions() {
-        return Stream.of(System.getProperty("kafka.oldest.version"),
-                System.getProperty("kafka.newest.version"));
+    static Stream<Arguments> versions() {
+        String oldest = System.getProperty("kafka.oldest.version");
+        String newest = System.getProperty("kafka.newest.version");
+        return Stream.of(Arguments.of(oldest, "client_secret_basic"),
+                Arguments.of(newest, "client_secret_basic"),
+                Arguments.of(oldest, "private_key_jwt"), Arguments.of(newest, "private_key_jwt"));
     }
 
-    @ParameterizedTest(name = "kafka-clients {0}")
+    @ParameterizedTest(name = "kafka-clients {0}, {1}")
     @MethodSource("versions")
     void smokeRun_forkedJvmWithKafkaClientsVersion_logsInProducesConsumesAndRefreshes(
-            String version) throws Exception {
-        String topic = "compat-" + version.replace('.', '-');
+            String version, String authMethod, @TempDir Path dir) throws Exception {
+        String topic = "compat-" + version.replace('.', '-') + "-" + authMethod.charAt(7);
         broker.createTopic(topic, 1);
         Path kafkaJar = Path.of(System.getProperty("kafka.compat.dir"),
                 "kafka-clients-" + version + ".jar");
@@ -80,7 +87,8 @@ class KafkaClientsCompatibilityTest {
                 "-cp", String.join(File.pathSeparator, classPath),
                 CompatClientMain.class.getName(), version,
                 broker.bootstrapServers(EmbeddedKafkaBroker.OAUTH), idp.tokenEndpointUrl(),
-                topic).redirectErrorStream(true).start();
+                topic, keyFile(authMethod, dir), idp.issuerUrl()).redirectErrorStream(true)
+                .start();
         String output;
         try {
             byte[] bytes = child.getInputStream().readAllBytes();
@@ -93,6 +101,18 @@ class KafkaClientsCompatibilityTest {
         String last = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
         assertEquals(0, child.exitValue(), output);
         assertTrue(last.startsWith("COMPAT OK version=" + version + " "), output);
+    }
+
+    /** A new RSA key as a PKCS#8 PEM file for private_key_jwt, or "-" for the secret. */
+    private static String keyFile(String authMethod, Path dir) throws Exception {
+        if (!"private_key_jwt".equals(authMethod)) {
+            return "-";
+        }
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        String pem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(
+                g.generateKeyPair().getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+        return Files.writeString(dir.resolve("compat-key.pem"), pem).toString();
     }
 
     private static String pathOf(Class<?> type) throws URISyntaxException {
