@@ -54,6 +54,11 @@ public final class OAuthLoginConfig {
     public static final String CLIENT_ASSERTION_FILE = "clientAssertionFile";
     /** JAAS option: OIDC issuer; the token endpoint is read from its discovery document. */
     public static final String ISSUER_URL = "issuerUrl";
+    /**
+     * JAAS option: RS256, PS256 or ES256; wins over {@link #ASSERTION_ALGORITHM}, which Kafka
+     * 4.x clients limit to RS256 and ES256 and always pass (as RS256 when unset).
+     */
+    public static final String ASSERTION_ALGORITHM_OPTION = "assertionAlgorithm";
     /** JAAS option: the {@code kid} header of the assertions this library signs. */
     public static final String ASSERTION_KEY_ID = "assertionKeyId";
     /** JAAS option: PEM certificate of the signing key; sent as the {@code x5t#S256} header. */

@@ -1,6 +1,7 @@
 package dev.kafkaoauth.login.internal;
 
 import static dev.kafkaoauth.login.OAuthLoginConfig.ASSERTION_ALGORITHM;
+import static dev.kafkaoauth.login.OAuthLoginConfig.ASSERTION_ALGORITHM_OPTION;
 import static dev.kafkaoauth.login.OAuthLoginConfig.ASSERTION_CERTIFICATE_FILE;
 import static dev.kafkaoauth.login.OAuthLoginConfig.ASSERTION_CLAIM_AUD;
 import static dev.kafkaoauth.login.OAuthLoginConfig.ASSERTION_CLAIM_EXP_SECONDS;
@@ -86,11 +87,17 @@ public final class AssertionOptions {
                     + " ready-made from the file; keep one");
         }
         String passphraseText = text(configs.get(ASSERTION_PRIVATE_KEY_PASSPHRASE));
-        String algorithm = text(configs.get(ASSERTION_ALGORITHM));
+        // Our JAAS option wins: Kafka 4.x refuses PS256 in its property and passes RS256 when
+        // the property is unset, so the property alone cannot ask for PS256 there.
+        String algorithmFromJaas = trimmed(jaas, ASSERTION_ALGORITHM_OPTION);
+        String algorithmOption = algorithmFromJaas != null
+                ? "JAAS option " + ASSERTION_ALGORITHM_OPTION : ASSERTION_ALGORITHM;
+        String algorithm = algorithmFromJaas != null ? algorithmFromJaas
+                : text(configs.get(ASSERTION_ALGORITHM));
         if (algorithm != null) {
             algorithm = algorithm.trim().toUpperCase(Locale.ROOT);
             if (!ALGORITHMS.contains(algorithm)) {
-                throw new ConfigException(ASSERTION_ALGORITHM, algorithm,
+                throw new ConfigException(algorithmOption, algorithm,
                         "expected RS256, PS256 or ES256");
             }
         }

@@ -216,7 +216,7 @@ final class ClientAssertions {
             // Kafka 4.x hands its default RS256 to every handler, set or not: an EC key can only
             // mean ES256, so RS256 is read as "not chosen".
             if (configured != null && "PS256".equals(configured)) {
-                throw new AssertionException(ASSERTION_ALGORITHM + " is " + configured
+                throw new AssertionException("The assertion algorithm is " + configured
                         + " but the key in " + options.keyFile() + " is an EC key: use ES256"
                         + " or an RSA key", null);
             }
@@ -227,7 +227,8 @@ final class ClientAssertions {
                     + " nor EC", null);
         }
         if ("ES256".equals(configured)) {
-            throw new AssertionException(ASSERTION_ALGORITHM + " is ES256 but the key in "
+            throw new AssertionException("The assertion algorithm (" + ASSERTION_ALGORITHM
+                    + " or JAAS option assertionAlgorithm) is ES256 but the key in "
                     + options.keyFile() + " is an RSA key: use RS256 or PS256, or an EC key",
                     null);
         }

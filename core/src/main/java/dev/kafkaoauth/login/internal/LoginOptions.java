@@ -1,6 +1,7 @@
 package dev.kafkaoauth.login.internal;
 
 import static dev.kafkaoauth.login.OAuthLoginConfig.ALLOWED_URLS_SYSTEM_PROPERTY;
+import static dev.kafkaoauth.login.OAuthLoginConfig.ASSERTION_ALGORITHM_OPTION;
 import static dev.kafkaoauth.login.OAuthLoginConfig.ASSERTION_CERTIFICATE_FILE;
 import static dev.kafkaoauth.login.OAuthLoginConfig.ASSERTION_CLAIM_ISS;
 import static dev.kafkaoauth.login.OAuthLoginConfig.ASSERTION_CLAIM_SUB;
@@ -70,7 +71,7 @@ public final class LoginOptions {
     private static final Set<String> KNOWN_JAAS_OPTIONS = Set.of(CLIENT_ID, CLIENT_SECRET, SCOPE,
             CLIENT_AUTH_METHOD, LOGIN_TIMEOUT_MS, REFRESH_FRACTION, MAX_TOKEN_AGE_SECONDS,
             TOKEN_CACHE, GRANT_TYPE, CLIENT_ASSERTION_FILE, ISSUER_URL, ASSERTION_KEY_ID,
-            ASSERTION_CERTIFICATE_FILE);
+            ASSERTION_CERTIFICATE_FILE, ASSERTION_ALGORITHM_OPTION);
     private static final double MIN_REFRESH_FRACTION = 0.1;
     private static final double MAX_REFRESH_FRACTION = 0.8;
 

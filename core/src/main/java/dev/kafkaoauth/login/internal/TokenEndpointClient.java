@@ -432,7 +432,8 @@ public final class TokenEndpointClient implements TokenFetcher {
             Throwable cause) {
         return new TokenRequestException("OpenID Connect discovery at "
                 + options.endpointHost() + " for client " + options.clientId() + " failed ("
-                + options.discoveryUrl() + "): " + what + ".", options.endpointHost(), status,
+                + options.discoveryUrl() + "): " + what + (what.endsWith(".") ? "" : "."),
+                options.endpointHost(), status,
                 null, retriable, cause);
     }
 
@@ -620,7 +621,7 @@ public final class TokenEndpointClient implements TokenFetcher {
 
     private String message(String what) {
         return "Token request to " + options.endpointHost() + " for client "
-                + options.clientId() + " failed: " + what + ".";
+                + options.clientId() + " failed: " + what + (what.endsWith(".") ? "" : ".");
     }
 
     private TokenRequestException failure(String what, int status, String error,

@@ -268,6 +268,17 @@ class ClientAuthenticationTest {
     }
 
     @Test
+    void fetch_ps256AsJaasOption_winsOverKafkasDefaultRs256() throws Exception {
+        KeyPair keys = rsa();
+        TokenEndpointClient c = client(configs(KEY_FILE, pkcs8("rsa.pem", keys).toString(),
+                ALGORITHM, "RS256"), jaas("assertionAlgorithm", "PS256"));
+        c.fetch();
+        SignedJWT jwt = verified(lastForm().get("client_assertion"),
+                new RSASSAVerifier((RSAPublicKey) keys.getPublic()));
+        assertEquals(JWSAlgorithm.PS256, jwt.getHeader().getAlgorithm());
+    }
+
+    @Test
     void fetch_certificateFile_sendsItsSha256Thumbprint() throws Exception {
         KeyPair keys = rsa();
         X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
