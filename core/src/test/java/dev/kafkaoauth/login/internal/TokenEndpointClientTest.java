@@ -331,4 +331,42 @@ class TokenEndpointClientTest {
                 .willReturn(aResponse().withStatus(200).withBody("{\"access_token\":\"opaque\","
                         + "\"token_type\":\"Bearer\",\"expires_in\":300}")));
     }
+
+    @Test
+    void fetch_backoffSleepInterrupted_failsAtOnceAndKeepsTheInterruptFlag() {
+        answer(503, "{}");
+        LoginOptions o = loginOptions(Map.of());
+        TokenEndpointClient c = new TokenEndpointClient(o, Clock.systemUTC(), d -> {
+            throw new InterruptedException("test");
+        });
+        try {
+            TokenRequestException e = assertThrows(TokenRequestException.class, c::fetch);
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt flag is set");
+            assertTrue(e.getMessage().contains("Interrupted while waiting to retry"),
+                    e.getMessage());
+            assertTrue(e.getCause() instanceof InterruptedException, String.valueOf(e));
+            assertTrue(e.getSuppressed()[0].getMessage().contains("HTTP 503"), String.valueOf(
+                    e.getSuppressed()[0]));
+        } finally {
+            Thread.interrupted();
+        }
+        assertEquals(1, server.getAllServeEvents().size(), "no request after the interrupt");
+    }
+
+    @Test
+    void fetch_threadInterruptedBeforeTheBackoff_realSleeperEndsAtOnceWithFlagSet() {
+        answer(503, "{}");
+        // The production sleeper (Thread.sleep) throws at once when the flag is already set.
+        TokenEndpointClient c = new TokenEndpointClient(loginOptions(Map.of(),
+                "loginTimeoutMs", "600000"));
+        Thread.currentThread().interrupt();
+        try {
+            TokenRequestException e = assertThrows(TokenRequestException.class, c::fetch);
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt flag is set");
+            assertTrue(e.getMessage().contains("Interrupted"), e.getMessage());
+        } finally {
+            Thread.interrupted();
+        }
+        assertEquals(1, server.getAllServeEvents().size());
+    }
 }
