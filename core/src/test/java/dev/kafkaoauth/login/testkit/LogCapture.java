@@ -73,11 +73,16 @@ public final class LogCapture implements AutoCloseable {
 
     /** Starts capturing; skips the test outside the trace-logs execution. */
     public static LogCapture open() {
+        assumeTraceLogs();
+        return new LogCapture();
+    }
+
+    /** Skips the test (or a class, from {@code @BeforeAll}) outside the trace-logs execution. */
+    public static void assumeTraceLogs() {
         Assumptions.assumeTrue(Boolean.getBoolean(PROPERTY),
                 "runs in Surefire's trace-logs execution only (core/pom.xml)");
         Assertions.assertTrue(LoggerFactory.getLogger("dev.kafkaoauth.login").isTraceEnabled(),
                 "the trace-logs execution must run dev.kafkaoauth at TRACE");
-        return new LogCapture();
     }
 
     /** SLF4J and everything printed, in order. */
