@@ -14,23 +14,19 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import dev.kafkaoauth.login.internal.TestPki;
 import dev.kafkaoauth.login.internal.TestTlsServer;
+import dev.kafkaoauth.login.testkit.LogCapture;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogManager;
-import java.util.logging.LogRecord;
-import java.util.logging.SimpleFormatter;
 import javax.security.auth.callback.Callback;
 import javax.security.auth.login.AppConfigurationEntry;
 import javax.security.auth.login.AppConfigurationEntry.LoginModuleControlFlag;
@@ -39,14 +35,13 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.security.auth.SaslExtensionsCallback;
 import org.apache.kafka.common.security.oauthbearer.OAuthBearerTokenCallback;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs the handler through success, OAuth errors, server errors, malformed answers and bad
  * configuration with its loggers at TRACE, capturing the log output, every exception message
  * and stack trace and every {@code toString}: neither the secret nor an issued token shows up.
- * Surefire runs this class in its own JVM with {@code dev.kafkaoauth} at TRACE, logging to a
- * file that the test reads (core/pom.xml).
+ * Surefire runs this class in its own JVM with {@code dev.kafkaoauth} at TRACE
+ * ({@link LogCapture}).
  */
 class SecretLeakTest {
 
@@ -93,73 +88,21 @@ class SecretLeakTest {
         seen.add(w.toString());
     }
 
-    /**
-     * Everything logged through JUL while open, at every level: {@code System.Logger} (used by
-     * Caffeine and by the JDK's own HTTP client code) goes to JUL when no other provider is
-     * installed. Puts back the root logger's level on close.
-     */
-    private static final class JulCapture extends Handler implements AutoCloseable {
-        /**
-         * At FINE the JDK's HttpURLConnection logs every request header, our Basic
-         * Authorization header included, which the library cannot stop while it sends with
-         * HttpURLConnection. Its records are kept apart so that the scan covers the rest.
-         */
-        static final String JDK_HTTP_LOGGER = "sun.net.www.protocol.http.HttpURLConnection";
-
-        private final java.util.logging.Logger root = LogManager.getLogManager().getLogger("");
-        private final Level previousLevel = root.getLevel();
-        private final StringBuffer text = new StringBuffer();
-        private final StringBuffer jdkHttp = new StringBuffer();
-        private final SimpleFormatter formatter = new SimpleFormatter();
-
-        JulCapture() {
-            setLevel(Level.ALL);
-            root.setLevel(Level.ALL);
-            root.addHandler(this);
-        }
-
-        @Override
-        public void publish(LogRecord r) {
-            // SimpleFormatter fills in the parameters and appends the thrown stack trace.
-            StringBuffer into = JDK_HTTP_LOGGER.equals(r.getLoggerName()) ? jdkHttp : text;
-            into.append(r.getLoggerName()).append(' ').append(formatter.format(r));
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-            root.removeHandler(this);
-            root.setLevel(previousLevel);
-        }
-
-        String text() {
-            return text.toString();
-        }
-
-        String jdkHttp() {
-            return jdkHttp.toString();
-        }
-    }
-
     @Test
     void handler_everyPathAtTrace_neverShowsSecretOrToken() throws Exception {
-        assertTrue(LoggerFactory.getLogger("dev.kafkaoauth.login").isTraceEnabled(),
-                "this test needs dev.kafkaoauth at TRACE (see core/pom.xml)");
-        Path logFile = Path.of(System.getProperty("org.slf4j.simpleLogger.logFile"));
         List<String> issued = new ArrayList<>();
         String julLogs;
         String jdkHttpLogs;
-        try (JulCapture jul = new JulCapture()) {
+        String logs;
+        try (LogCapture capture = LogCapture.open()) {
             java.util.logging.Logger.getLogger("dev.kafkaoauth.leak.probe")
                     .log(Level.FINEST, "jul probe", new IllegalStateException("jul cause"));
             System.getLogger("dev.kafkaoauth.leak.probe").log(System.Logger.Level.TRACE,
                     "system logger probe {0}", "arg");
             exercise(issued);
-            julLogs = jul.text();
-            jdkHttpLogs = jul.jdkHttp();
+            julLogs = capture.jul();
+            jdkHttpLogs = capture.jdkHttp();
+            logs = capture.printed();
         }
         assertTrue(julLogs.contains("jul probe") && julLogs.contains("jul cause"),
                 "JUL records and their stack traces are captured");
@@ -169,7 +112,6 @@ class SecretLeakTest {
                 "the JDK's header log no longer shows the Basic credential: scan it with the"
                         + " rest");
         seen.add(julLogs);
-        String logs = Files.readString(logFile, StandardCharsets.UTF_8);
         assertTrue(logs.contains("Fetched a token for client leak-app"), "INFO is captured");
         assertTrue(logs.contains("DEBUG"), "DEBUG is captured");
         seen.add(logs);

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,8 +46,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class IdentityProviderBehaviourTest {
 
-    private static final String SECRET = "Row-Secret+/:%";
-    private static final Instant START = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    static final String SECRET = "Row-Secret+/:%";
+    static final Instant START = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
     @TempDir
     static Path dir;
@@ -56,11 +57,17 @@ class IdentityProviderBehaviourTest {
     private static TestTlsServer wrongHost;
     private static TestTlsServer mutual;
 
-    enum Outcome { TOKEN, FINAL, RETRIABLE }
+    /** How a row ends; CONFIG: configure() refuses the settings (for the TRACE pass). */
+    enum Outcome { TOKEN, FINAL, RETRIABLE, CONFIG }
 
     @BeforeAll
     static void start() throws Exception {
-        pki = new TestPki(dir);
+        startServers(dir);
+    }
+
+    /** The stub servers and the PKI in a folder; also for the TRACE pass of the table. */
+    static void startServers(Path folder) throws Exception {
+        pki = new TestPki(folder);
         wm = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         wm.start();
         tls = new TestTlsServer(pki.serverContext, false);
@@ -87,6 +94,7 @@ class IdentityProviderBehaviourTest {
         int requests;
         List<String> words = List.of();
         List<Duration> sleeps;
+        boolean withoutSecret;
 
         Row(String name) {
             this.name = name;
@@ -122,6 +130,12 @@ class IdentityProviderBehaviourTest {
             return this;
         }
 
+        /** The client has no secret (it authenticates otherwise). */
+        Row withoutSecret() {
+            this.withoutSecret = true;
+            return this;
+        }
+
         Row sleeps(Duration... d) {
             this.sleeps = List.of(d);
             return this;
@@ -133,16 +147,16 @@ class IdentityProviderBehaviourTest {
         }
     }
 
-    private static Row row(String name) {
+    static Row row(String name) {
         return new Row(name);
     }
 
-    private static ResponseDefinitionBuilder json(int status, String body) {
+    static ResponseDefinitionBuilder json(int status, String body) {
         return aResponse().withStatus(status).withHeader("Content-Type", "application/json")
                 .withBody(body);
     }
 
-    private static ResponseDefinitionBuilder status(int status) {
+    static ResponseDefinitionBuilder status(int status) {
         return aResponse().withStatus(status);
     }
 
@@ -157,11 +171,11 @@ class IdentityProviderBehaviourTest {
                 + (expiresIn == null ? "" : ",\"expires_in\":" + expiresIn) + "}";
     }
 
-    private static ResponseDefinitionBuilder okJwt() {
+    static ResponseDefinitionBuilder okJwt() {
         return json(200, tokenJson(jwt(START.plusSeconds(300)), "Bearer", "300"));
     }
 
-    private static String oauthError(String error) {
+    static String oauthError(String error) {
         return "{\"error\":\"" + error + "\",\"error_description\":\"described " + error
                 + "\"}";
     }
@@ -332,79 +346,126 @@ class IdentityProviderBehaviourTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("rows")
     void fetch_identityProviderBehaviour_endsAsTheRowSays(Row row) {
-        String url;
-        if (row.tlsServer != null) {
-            TestTlsServer server = row.tlsServer.apply(pki);
-            server.requests.set(0);
-            url = server.url();
-        } else {
-            wm.resetAll();
-            for (int i = 0; i < row.responses.size(); i++) {
-                boolean last = i == row.responses.size() - 1;
-                var stub = post(urlEqualTo("/token")).inScenario("row")
-                        .whenScenarioStateIs(i == 0 ? Scenario.STARTED : "s" + i)
-                        .willReturn(row.responses.get(i));
-                wm.stubFor(last ? stub : stub.willSetStateTo("s" + (i + 1)));
-            }
-            url = "http://127.0.0.1:" + wm.port() + "/token";
-        }
+        String url = serve(row);
+        MovingClock clock = new MovingClock(START);
         List<Duration> sleeps = new ArrayList<>();
-        Instant[] now = {START};
-        Clock clock = new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now[0];
-            }
-        };
         TokenEndpointClient client = new TokenEndpointClient(loginOptions(url, row), clock, d -> {
             sleeps.add(d);
-            now[0] = now[0].plus(d);
+            clock.advance(d);
         });
 
-        if (row.outcome == Outcome.TOKEN) {
-            AccessToken token = client.fetch();
-            assertNotNull(token.value());
-        } else {
-            TokenRequestException e = assertThrows(TokenRequestException.class, client::fetch);
-            String m = e.getMessage();
-            assertEquals(row.outcome == Outcome.RETRIABLE, e.isRetriable(), m);
-            assertTrue(m.contains("127.0.0.1"), m);
-            for (String word : row.words) {
-                assertTrue(m.contains(word), "expected '" + word + "' in: " + m);
-            }
-            assertFalse(m.contains(SECRET), m);
-            assertFalse(m.contains(TestPki.STORE_PASSWORD), m);
-        }
-        int requests = row.tlsServer != null ? row.tlsServer.apply(pki).requests.get()
-                : wm.getAllServeEvents().size();
-        assertEquals(row.requests, requests, "requests");
+        assertEndsAsTheRowSays(row, client::fetch);
+
+        assertEquals(row.requests, requests(row), "requests");
         if (row.sleeps != null) {
             assertEquals(row.sleeps, sleeps);
         }
     }
 
-    private static LoginOptions loginOptions(String url, Row row) {
+    /** Makes the row's server answer as the row says; returns the token endpoint. */
+    static String serve(Row row) {
+        if (row.tlsServer != null) {
+            TestTlsServer server = row.tlsServer.apply(pki);
+            server.requests.set(0);
+            return server.url();
+        }
+        wm.resetAll();
+        for (int i = 0; i < row.responses.size(); i++) {
+            boolean last = i == row.responses.size() - 1;
+            var stub = post(urlEqualTo("/token")).inScenario("row")
+                    .whenScenarioStateIs(i == 0 ? Scenario.STARTED : "s" + i)
+                    .willReturn(row.responses.get(i));
+            wm.stubFor(last ? stub : stub.willSetStateTo("s" + (i + 1)));
+        }
+        return "http://127.0.0.1:" + wm.port() + "/token";
+    }
+
+    /** Requests the row's server received since {@link #serve}. */
+    static int requests(Row row) {
+        return row.tlsServer != null ? row.tlsServer.apply(pki).requests.get()
+                : wm.getAllServeEvents().size();
+    }
+
+    /** The stub server's record of what it received. */
+    static WireMockServer stub() {
+        return wm;
+    }
+
+    /**
+     * Fetches and checks the outcome against the row: a token, or a failure whose kind and
+     * words the row names. Returns the token or the exception.
+     */
+    static Object assertEndsAsTheRowSays(Row row, Supplier<?> fetch) {
+        if (row.outcome == Outcome.TOKEN) {
+            Object token = fetch.get();
+            assertNotNull(token);
+            return token;
+        }
+        TokenRequestException e = assertThrows(TokenRequestException.class, fetch::get);
+        String m = e.getMessage();
+        assertEquals(row.outcome == Outcome.RETRIABLE, e.isRetriable(), m);
+        assertTrue(m.contains("127.0.0.1"), m);
+        for (String word : row.words) {
+            assertTrue(m.contains(word), "expected '" + word + "' in: " + m);
+        }
+        assertFalse(m.contains(SECRET), m);
+        assertFalse(m.contains(TestPki.STORE_PASSWORD), m);
+        return e;
+    }
+
+    /** A clock that moves only when told, as the client's waits go by. */
+    static final class MovingClock extends Clock {
+        private volatile Instant now;
+
+        MovingClock(Instant start) {
+            now = start;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    static LoginOptions loginOptions(String url, Row row) {
+        return LoginOptions.parse(configs(url, row), jaas(row), Set.of());
+    }
+
+    /** The client properties of a row's client. */
+    static Map<String, Object> configs(String url, Row row) {
         Map<String, Object> configs = new HashMap<>();
         configs.put("sasl.oauthbearer.token.endpoint.url", url);
         configs.put("sasl.login.retry.backoff.ms", "100");
         configs.put("sasl.login.retry.backoff.max.ms", "100");
         configs.put("sasl.login.read.timeout.ms", "5000");
         configs.putAll(row.configs);
+        return configs;
+    }
+
+    /** The JAAS options of a row's client. */
+    static Map<String, Object> jaas(Row row) {
         Map<String, Object> jaas = new HashMap<>();
         jaas.put("clientId", "row-app");
         jaas.put("clientSecret", SECRET);
         jaas.put("loginTimeoutMs", "250");
+        if (row.withoutSecret) {
+            jaas.remove("clientSecret");
+        }
         jaas.putAll(row.jaas);
-        return LoginOptions.parse(configs, jaas, Set.of());
+        return jaas;
     }
 }

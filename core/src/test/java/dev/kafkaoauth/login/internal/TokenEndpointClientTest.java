@@ -23,9 +23,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,6 +62,20 @@ class TokenEndpointClientTest {
 
     /** A client of the stub, or of the endpoint that {@code configs} names. */
     private TokenEndpointClient client(Map<String, Object> configs, String... jaasPairs) {
+        return new TokenEndpointClient(loginOptions(configs, jaasPairs), Clock.systemUTC(),
+                sleeps::add);
+    }
+
+    /** A client whose waits move the fake clock, as the login deadline sees it. */
+    private TokenEndpointClient timedClient(FakeTime time, Map<String, Object> configs,
+            String... jaasPairs) {
+        return new TokenEndpointClient(loginOptions(configs, jaasPairs), time.clock(), d -> {
+            sleeps.add(d);
+            time.advance(d);
+        });
+    }
+
+    private LoginOptions loginOptions(Map<String, Object> configs, String... jaasPairs) {
         Map<String, Object> jaas = new HashMap<>();
         jaas.put("clientId", "app");
         jaas.put("clientSecret", SECRET);
@@ -69,8 +86,7 @@ class TokenEndpointClientTest {
                 "http://127.0.0.1:" + server.port() + "/token", "sasl.login.retry.backoff.ms",
                 "100", "sasl.login.retry.backoff.max.ms", "400"));
         all.putAll(configs);
-        LoginOptions o = LoginOptions.parse(all, jaas, Set.of());
-        return new TokenEndpointClient(o, Clock.systemUTC(), sleeps::add);
+        return LoginOptions.parse(all, jaas, Set.of());
     }
 
     private void answer(int status, String body) {
@@ -258,5 +274,99 @@ class TokenEndpointClientTest {
         assertTrue(e.isRetriable());
         assertTrue(e.getMessage().contains("127.0.0.1"), e.getMessage());
         assertTrue(e.getMessage().contains("ConnectException"), e.getMessage());
+    }
+
+    @Test
+    void fetch_persistent503_waitsWithFullJitterWithinBaseAndCappedDoubling() {
+        answer(503, "{}");
+        long base = 100;
+        long max = 1_000;
+        TokenEndpointClient c = timedClient(new FakeTime(), Map.of(
+                "sasl.login.retry.backoff.max.ms", String.valueOf(max)), "loginTimeoutMs",
+                "8000");
+        Set<Long> distinct = new HashSet<>();
+        int draws = 0;
+        for (int round = 0; round < 10; round++) {
+            sleeps.clear();
+            assertTrue(failure(c).isRetriable());
+            assertTrue(sleeps.size() >= 8, "attempts: " + (sleeps.size() + 1));
+            for (int i = 0; i < sleeps.size(); i++) {
+                int attempt = i + 1;
+                long ms = sleeps.get(i).toMillis();
+                long cap = Math.min(max, base << (attempt - 1));
+                assertTrue(ms >= base && ms <= cap, "attempt " + attempt + " waited " + ms
+                        + " ms, outside [" + base + ", " + cap + "]");
+                if (attempt > 1) {
+                    distinct.add(ms);
+                    draws++;
+                }
+            }
+        }
+        assertTrue(distinct.size() > 10, "jittered waits are not all alike: " + distinct
+                + " of " + draws + " draws");
+    }
+
+    @Test
+    void fetch_retryAfterSecondsBeyondTheCap_waitsFiveMinutes() {
+        retryAfterThenToken("3600");
+        timedClient(new FakeTime(), Map.of(), "loginTimeoutMs", "600000").fetch();
+        assertEquals(List.of(Duration.ofMinutes(5)), sleeps);
+    }
+
+    @Test
+    void fetch_retryAfterHttpDateBeyondTheCap_waitsFiveMinutes() {
+        FakeTime time = new FakeTime();
+        retryAfterThenToken(DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                time.now().plus(Duration.ofHours(2)).atZone(ZoneOffset.UTC)));
+        timedClient(time, Map.of(), "loginTimeoutMs", "600000").fetch();
+        assertEquals(List.of(Duration.ofMinutes(5)), sleeps);
+    }
+
+    private void retryAfterThenToken(String retryAfter) {
+        server.stubFor(post(urlEqualTo("/token")).inScenario("limited")
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", retryAfter))
+                .willSetStateTo("ok"));
+        server.stubFor(post(urlEqualTo("/token")).inScenario("limited").whenScenarioStateIs("ok")
+                .willReturn(aResponse().withStatus(200).withBody("{\"access_token\":\"opaque\","
+                        + "\"token_type\":\"Bearer\",\"expires_in\":300}")));
+    }
+
+    @Test
+    void fetch_backoffSleepInterrupted_failsAtOnceAndKeepsTheInterruptFlag() {
+        answer(503, "{}");
+        LoginOptions o = loginOptions(Map.of());
+        TokenEndpointClient c = new TokenEndpointClient(o, Clock.systemUTC(), d -> {
+            throw new InterruptedException("test");
+        });
+        try {
+            TokenRequestException e = assertThrows(TokenRequestException.class, c::fetch);
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt flag is set");
+            assertTrue(e.getMessage().contains("Interrupted while waiting to retry"),
+                    e.getMessage());
+            assertTrue(e.getCause() instanceof InterruptedException, String.valueOf(e));
+            assertTrue(e.getSuppressed()[0].getMessage().contains("HTTP 503"), String.valueOf(
+                    e.getSuppressed()[0]));
+        } finally {
+            Thread.interrupted();
+        }
+        assertEquals(1, server.getAllServeEvents().size(), "no request after the interrupt");
+    }
+
+    @Test
+    void fetch_threadInterruptedBeforeTheBackoff_realSleeperEndsAtOnceWithFlagSet() {
+        answer(503, "{}");
+        // The production sleeper (Thread.sleep) throws at once when the flag is already set.
+        TokenEndpointClient c = new TokenEndpointClient(loginOptions(Map.of(),
+                "loginTimeoutMs", "600000"));
+        Thread.currentThread().interrupt();
+        try {
+            TokenRequestException e = assertThrows(TokenRequestException.class, c::fetch);
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt flag is set");
+            assertTrue(e.getMessage().contains("Interrupted"), e.getMessage());
+        } finally {
+            Thread.interrupted();
+        }
+        assertEquals(1, server.getAllServeEvents().size());
     }
 }

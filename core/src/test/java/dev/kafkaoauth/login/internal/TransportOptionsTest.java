@@ -1,11 +1,16 @@
 package dev.kafkaoauth.login.internal;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.kafkaoauth.login.TokenRequestException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,6 +19,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +41,8 @@ class TransportOptionsTest {
 
     private static final String ALLOWED_FILES = "org.apache.kafka.sasl.oauthbearer.allowed.files";
     private static final String PROXY_PASSWORD = "proxy-Canary:pw@3";
+    private static final List<String> JVM_PROXY_PROPERTIES = List.of("http.proxyHost",
+            "http.proxyPort", "http.nonProxyHosts");
 
     @TempDir
     static Path dir;
@@ -240,16 +248,61 @@ class TransportOptionsTest {
         }
     }
 
+    @Test
+    void fetch_noProxyUrlButJvmProxyProperties_sendsThroughTheJvmProxy() throws Exception {
+        WireMockServer idp = new WireMockServer(options().bindAddress("127.0.0.1")
+                .dynamicPort());
+        idp.start();
+        Map<String, String> saved = new HashMap<>();
+        try (LoopbackProxy proxy = new LoopbackProxy(null, true)) {
+            idp.stubFor(post(urlEqualTo("/token")).willReturn(aResponse().withStatus(200)
+                    .withBody(TestTlsServer.TOKEN_JSON)));
+            String url = "http://127.0.0.1:" + idp.port() + "/token";
+            for (String name : JVM_PROXY_PROPERTIES) {
+                saved.put(name, System.getProperty(name));
+            }
+            System.setProperty("http.proxyHost", "127.0.0.1");
+            System.setProperty("http.proxyPort", String.valueOf(proxy.port()));
+            // The JDK's default exclusions cover loopback; empty, they cover nothing.
+            System.setProperty("http.nonProxyHosts", "");
+
+            AccessToken token = new TokenEndpointClient(parse(url)).fetch();
+
+            assertEquals("tls-opaque-token", token.value());
+            assertEquals(List.of("POST " + url), proxy.seen);
+            assertEquals(1, idp.getAllServeEvents().size(), "the proxy forwarded it");
+            assertTrue(idp.getAllServeEvents().get(0).getRequest().containsHeader(
+                    "Authorization"), "the request arrived whole");
+        } finally {
+            saved.forEach((name, value) -> {
+                if (value == null) {
+                    System.clearProperty(name);
+                } else {
+                    System.setProperty(name, value);
+                }
+            });
+            idp.stop();
+        }
+    }
+
     /**
      * An HTTP proxy on a loopback port: tunnels CONNECT to loopback targets only, and answers
-     * plain proxied requests itself with a token. Checks Basic credentials when given some.
+     * plain proxied requests itself with a token, or forwards them to loopback targets. Checks
+     * Basic credentials when given some.
      */
     private static final class LoopbackProxy implements AutoCloseable {
         final List<String> seen = new CopyOnWriteArrayList<>();
         private final ServerSocket server;
         private final String expected;
+        private final boolean forward;
 
         LoopbackProxy(String credentials) throws IOException {
+            this(credentials, false);
+        }
+
+        /** With {@code forward}, plain requests go on to their (loopback) target. */
+        LoopbackProxy(String credentials, boolean forward) throws IOException {
+            this.forward = forward;
             server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
             expected = credentials == null ? null : "Basic " + Base64.getEncoder()
                     .encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
@@ -307,6 +360,8 @@ class TransportOptionsTest {
                         up.start();
                         target.getInputStream().transferTo(out);
                     }
+                } else if (forward) {
+                    forward(head, requestLine, in, out);
                 } else {
                     String length = head.replaceAll("(?s).*Content-Length: (\\d+).*", "$1");
                     in.readNBytes(Integer.parseInt(length));
@@ -318,6 +373,33 @@ class TransportOptionsTest {
                 }
             } catch (IOException | RuntimeException e) {
                 // the client went away
+            }
+        }
+
+        /** Sends a plain proxied request on to its loopback target, the answer back. */
+        private static void forward(String head, String[] requestLine, InputStream in,
+                OutputStream out) throws IOException {
+            URI target = URI.create(requestLine[1]);
+            if (!"127.0.0.1".equals(target.getHost())) {
+                return; // only loopback targets
+            }
+            String length = head.replaceAll("(?s).*Content-Length: (\\d+).*", "$1");
+            byte[] body = in.readNBytes(Integer.parseInt(length));
+            StringBuilder upstream = new StringBuilder(requestLine[0] + " "
+                    + target.getRawPath() + " HTTP/1.1\r\n");
+            String[] lines = head.split("\r\n");
+            for (String header : List.of(lines).subList(1, lines.length)) {
+                if (!header.startsWith("Proxy-")
+                        && !header.startsWith("Connection:")) {
+                    upstream.append(header).append("\r\n");
+                }
+            }
+            upstream.append("Connection: close\r\n\r\n");
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), target.getPort())) {
+                s.getOutputStream().write(upstream.toString()
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                s.getOutputStream().write(body);
+                s.getInputStream().transferTo(out);
             }
         }
 
