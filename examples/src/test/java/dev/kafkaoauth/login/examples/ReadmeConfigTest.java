@@ -8,6 +8,7 @@ import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Matcher;
@@ -32,7 +33,11 @@ class ReadmeConfigTest {
         while (m.find()) {
             blocks.put(m.group(1), m.group(2));
         }
-        assertEquals(2, blocks.size(), "README shows both sample files: " + blocks.keySet());
+        assertEquals(List.of("examples/config/client.properties",
+                "examples/config/confluent-client.properties",
+                "examples/config/keycloak-private-key-jwt.properties",
+                "examples/config/entra-workload-identity.properties"),
+                List.copyOf(blocks.keySet()), "README's checked blocks, in order");
         for (Map.Entry<String, String> b : blocks.entrySet()) {
             Properties shown = new Properties();
             shown.load(new StringReader(b.getValue()));
