@@ -174,8 +174,16 @@ final class ClientAssertions {
             signer = key instanceof ECPrivateKey ? new ECDSASigner((ECPrivateKey) key)
                     : new RSASSASigner(key);
         } catch (JOSEException e) {
-            throw new AssertionException("The EC key in " + options.keyFile() + " is not on"
-                    + " curve P-256, which ES256 needs", e);
+            throw notP256(e);
+        } catch (IllegalArgumentException e) {
+            // nimbus refuses RSA keys under 2048 bits, as RFC 7518 section 3.3 requires.
+            throw new AssertionException("The RSA key in " + options.keyFile() + " is shorter"
+                    + " than 2048 bits, the least RS256 and PS256 allow (RFC 7518 section"
+                    + " 3.3): use a longer key (" + ASSERTION_PRIVATE_KEY_FILE + ")", e);
+        }
+        if (!signer.supportedJWSAlgorithms().contains(algorithm)) {
+            // A P-384 or P-521 key makes an ES384 or ES512 signer: it cannot sign ES256.
+            throw notP256(null);
         }
         Map<String, Object> headerTemplate = Map.of();
         Map<String, Object> payloadTemplate = Map.of();
@@ -208,6 +216,11 @@ final class ClientAssertions {
                     + " has an unusable \"header\" (" + ASSERTION_TEMPLATE_FILE + ")", e);
         }
         return new Signing(signer, built, payloadTemplate, stamp);
+    }
+
+    private AssertionException notP256(Throwable cause) {
+        return new AssertionException("The EC key in " + options.keyFile() + " is not on"
+                + " curve P-256, which ES256 needs (" + ASSERTION_PRIVATE_KEY_FILE + ")", cause);
     }
 
     private JWSAlgorithm algorithm(PrivateKey key) throws AssertionException {

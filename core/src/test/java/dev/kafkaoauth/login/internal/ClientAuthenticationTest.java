@@ -775,4 +775,22 @@ class ClientAuthenticationTest {
         assertTrue(life.compareTo(Duration.ofMinutes(5)) <= 0, life.toString());
         assertTrue(claims.getNotBeforeTime().toInstant().isBefore(now.plusSeconds(1)));
     }
+
+    @Test
+    void parse_rsaKeyShorterThan2048Bits_failsNamingTheKeyOption() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(1024);
+        Path key = pkcs8("weak.pem", g.generateKeyPair());
+        ConfigException e = refused(configs(KEY_FILE, key.toString()), jaas());
+        assertNames(e, KEY_FILE, "2048");
+    }
+
+    @Test
+    void parse_ecKeyNotOnP256_failsNamingTheKeyOption() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp384r1"));
+        Path key = pkcs8("p384.pem", g.generateKeyPair());
+        ConfigException e = refused(configs(KEY_FILE, key.toString()), jaas());
+        assertNames(e, KEY_FILE, "P-256");
+    }
 }
