@@ -119,8 +119,7 @@ public final class LoginOptions {
                 : TlsOptions.DEFAULT;
         ClientAuthMethod explicit = r.authMethod();
         authMethodExplicit = explicit != null;
-        authMethod = isFileEndpoint() ? ClientAuthMethod.CLIENT_SECRET_BASIC
-                : chooseAuthMethod(explicit);
+        authMethod = chooseAuthMethod(explicit);
         if (assertion.present() && !isFileEndpoint()) {
             // Reads the key now, so that a broken or missing key fails configure().
             new ClientAssertions(assertion, clientId, java.time.Clock.systemUTC());
@@ -155,10 +154,19 @@ public final class LoginOptions {
             + CLIENT_ASSERTION_FILE;
 
     private ClientAuthMethod chooseAuthMethod(ClientAuthMethod explicit) {
-        if (assertion.present() && isFileEndpoint()) {
-            throw new ConfigException(TOKEN_ENDPOINT_URL + " is a file: URL, which reads a"
-                    + " ready-made access token, and " + assertion.sourceOption() + " is set"
-                    + " too: keep one");
+        if (isFileEndpoint()) {
+            if (assertion.present()) {
+                throw new ConfigException(TOKEN_ENDPOINT_URL + " is a file: URL, which reads a"
+                        + " ready-made access token, and " + assertion.sourceOption() + " is"
+                        + " set too: keep one");
+            }
+            if (jwtBearerGrant) {
+                throw bothSet(TOKEN_ENDPOINT_URL + " (a file: URL, which reads a ready-made"
+                        + " access token)", "the grant " + JWT_BEARER_GRANT + " (JAAS option "
+                        + GRANT_TYPE + " or " + JWT_RETRIEVER_CLASS + ")", "a file is read, no"
+                        + " grant is requested");
+            }
+            return ClientAuthMethod.CLIENT_SECRET_BASIC;
         }
         if (explicit == ClientAuthMethod.TLS_CLIENT_AUTH) {
             if (clientSecret != null) {

@@ -793,4 +793,14 @@ class ClientAuthenticationTest {
         ConfigException e = refused(configs(KEY_FILE, key.toString()), jaas());
         assertNames(e, KEY_FILE, "P-256");
     }
+
+    @Test
+    void parse_fileEndpointWithKeyFile_failsNamingBoth() throws Exception {
+        Path token = Files.writeString(dir.resolve("token.jwt"), "x");
+        Path key = pkcs8("rsa.pem", rsa());
+        assertNames(refused(configs(ENDPOINT, token.toUri().toString(), KEY_FILE,
+                key.toString()), jaas()), ENDPOINT, KEY_FILE);
+        assertNames(refused(configs(ENDPOINT, token.toUri().toString()), jaas("grantType",
+                JWT_BEARER)), ENDPOINT, "grantType");
+    }
 }
