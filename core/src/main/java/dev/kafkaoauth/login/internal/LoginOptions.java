@@ -247,6 +247,12 @@ public final class LoginOptions {
     }
 
     private void checkClientId() {
+        if (clientId == null && authMethod == ClientAuthMethod.TLS_CLIENT_AUTH) {
+            // RFC 8705 section 2: the server finds the client's certificate by its client_id.
+            throw new ConfigException("JAAS option " + CLIENT_AUTH_METHOD + " is tls_client_auth"
+                    + " but no client id is set: set " + CLIENT_ID_PROPERTY + " or the JAAS"
+                    + " option " + CLIENT_ID + " (mutual TLS sends it in every token request)");
+        }
         if (clientId != null || isFileEndpoint() || jwtBearerGrant) {
             if (clientId == null && jwtBearerGrant && assertion.keyFile() != null
                     && (assertion.issuer() == null || assertion.subject() == null)) {

@@ -803,4 +803,20 @@ class ClientAuthenticationTest {
         assertNames(refused(configs(ENDPOINT, token.toUri().toString()), jaas("grantType",
                 JWT_BEARER)), ENDPOINT, "grantType");
     }
+
+    @Test
+    void parse_jwtBearerGrantWithTlsClientAuthWithoutClientId_failsNamingTheClientId()
+            throws Exception {
+        TestPki pki = new TestPki(dir);
+        Path file = assertionFile("token", "sa-1", now.plusSeconds(3600));
+        Map<String, Object> j = jaas("grantType", JWT_BEARER, "clientAuthMethod",
+                "tls_client_auth", "clientAssertionFile", file.toString(),
+                "ssl.keystore.location", pki.clientP12.toString(),
+                "ssl.keystore.password", TestPki.STORE_PASSWORD,
+                "ssl.key.password", TestPki.KEY_PASSWORD);
+        j.remove("clientId");
+        // RFC 8705 section 2.1: tls_client_auth identifies the client by its client_id.
+        assertNames(refused(configs(ENDPOINT, "https://127.0.0.1:1/token"), j), "clientId",
+                "tls_client_auth");
+    }
 }
