@@ -819,4 +819,27 @@ class ClientAuthenticationTest {
         assertNames(refused(configs(ENDPOINT, "https://127.0.0.1:1/token"), j), "clientId",
                 "tls_client_auth");
     }
+
+    @Test
+    void fetch_tlsClientAuthWithDiscovery_usesTheMtlsEndpointAlias() throws Exception {
+        TestPki pki = new TestPki(dir);
+        try (TestTlsServer tls = new TestTlsServer(pki.serverContext, true)) {
+            String issuer = tls.url().replace("/token", "");
+            // RFC 8705 section 5: a client that uses mutual TLS takes the alias.
+            tls.discovery("{\"issuer\":\"" + issuer + "\",\"token_endpoint\":\"" + issuer
+                    + "/plain/token\",\"mtls_endpoint_aliases\":{\"token_endpoint\":\""
+                    + tls.url() + "\"}}");
+            Map<String, Object> j = jaas("clientAuthMethod", "tls_client_auth",
+                    "issuerUrl", issuer,
+                    "ssl.truststore.location", pki.trustP12.toString(),
+                    "ssl.truststore.password", TestPki.STORE_PASSWORD,
+                    "ssl.keystore.location", pki.clientP12.toString(),
+                    "ssl.keystore.password", TestPki.STORE_PASSWORD,
+                    "ssl.key.password", TestPki.KEY_PASSWORD,
+                    "loginTimeoutMs", "0");
+            TokenEndpointClient c = client(configs(ENDPOINT, null), j);
+            assertEquals("tls-opaque-token", c.fetch().value());
+            assertEquals("grant_type=client_credentials&client_id=app", tls.lastBody());
+        }
+    }
 }
