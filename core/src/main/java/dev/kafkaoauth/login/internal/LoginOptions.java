@@ -67,7 +67,7 @@ public final class LoginOptions {
     private static final Pattern EXTENSION_VALUE = Pattern.compile("[\\x21-\\x7E \\t\\r\\n]+");
     private static final Pattern PARAM_NAME = Pattern.compile("[A-Za-z0-9_.\\-]+");
     private static final Set<String> RESERVED_PARAMS = Set.of("grant_type", "client_id",
-            "client_secret", "scope", "client_assertion", "client_assertion_type");
+            "client_secret", "scope", "client_assertion", "client_assertion_type", "assertion");
     private static final Set<String> KNOWN_JAAS_OPTIONS = Set.of(CLIENT_ID, CLIENT_SECRET, SCOPE,
             CLIENT_AUTH_METHOD, LOGIN_TIMEOUT_MS, REFRESH_FRACTION, MAX_TOKEN_AGE_SECONDS,
             TOKEN_CACHE, GRANT_TYPE, CLIENT_ASSERTION_FILE, ISSUER_URL, ASSERTION_KEY_ID,

@@ -842,4 +842,11 @@ class ClientAuthenticationTest {
             assertEquals("grant_type=client_credentials&client_id=app", tls.lastBody());
         }
     }
+
+    @Test
+    void parse_paramAssertion_isRefusedAsTheJwtBearerGrantSetsIt() throws Exception {
+        Path file = assertionFile("token", "sa-1", now.plusSeconds(3600));
+        assertNames(refused(configs(), jaas("grantType", JWT_BEARER, "clientAssertionFile",
+                file.toString(), "param_assertion", "other")), "param_assertion");
+    }
 }
