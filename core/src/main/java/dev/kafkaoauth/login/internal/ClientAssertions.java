@@ -19,6 +19,8 @@ import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
 import dev.kafkaoauth.login.internal.PemKeys.KeyFileException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -304,12 +306,17 @@ final class ClientAssertions {
     }
 
     private static String read(Path file, String option) throws AssertionException {
-        try {
-            if (Files.size(file) > TokenEndpointClient.MAX_BODY_BYTES) {
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            // Bounded by what is read, not by the size stat reports: a file replaced after
+            // the stat, a FIFO or a device reports a size that says nothing.
+            bytes = in.readNBytes(TokenEndpointClient.MAX_BODY_BYTES + 1);
+            if (bytes.length > TokenEndpointClient.MAX_BODY_BYTES) {
                 throw new AssertionException("The file " + file + " (" + option + ") is larger"
                         + " than 1 MiB", null);
             }
-            return Files.readString(file, StandardCharsets.UTF_8);
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (IOException e) {
             throw new AssertionException("Cannot read the file " + file + " (" + option + "): "
                     + (Files.exists(file) ? e.getClass().getSimpleName() : "it does not exist"),

@@ -849,4 +849,31 @@ class ClientAuthenticationTest {
         assertNames(refused(configs(), jaas("grantType", JWT_BEARER, "clientAssertionFile",
                 file.toString(), "param_assertion", "other")), "param_assertion");
     }
+
+    @Test
+    void fetch_assertionFileLargerThanItsSize_readsAtMostOneMiB() throws Exception {
+        Path fifo = dir.resolve("fifo");
+        org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("mkfifo",
+                fifo.toString()).start().waitFor() == 0, "mkfifo");
+        // A FIFO reports size 0 however much it delivers, as does a file replaced between
+        // the size check and the read.
+        Thread writer = new Thread(() -> {
+            try (java.io.OutputStream out = Files.newOutputStream(fifo)) {
+                byte[] chunk = new byte[64 * 1024];
+                java.util.Arrays.fill(chunk, (byte) 'a');
+                for (int i = 0; i < 40; i++) {
+                    out.write(chunk);
+                }
+            } catch (java.io.IOException readerStopped) {
+                // The reader closed its end after its limit: expected.
+            }
+        });
+        writer.setDaemon(true);
+        writer.start();
+        TokenEndpointClient c = client(configs(), jaas("clientAssertionFile", fifo.toString(),
+                "loginTimeoutMs", "0"));
+        TokenRequestException e = assertThrows(TokenRequestException.class, c::fetch);
+        assertTrue(e.getMessage().contains("larger than 1 MiB"), e.getMessage());
+        writer.join(5_000);
+    }
 }
