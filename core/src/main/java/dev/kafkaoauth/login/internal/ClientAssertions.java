@@ -193,6 +193,15 @@ final class ClientAssertions {
             Map<String, Object> template = template();
             headerTemplate = section(template, "header");
             payloadTemplate = section(template, "payload");
+            for (String claim : new String[] {"iss", "sub"}) {
+                Object value = payloadTemplate.get(claim);
+                if (value != null && !(value instanceof String)) {
+                    // RFC 7519 section 4.1: both are StringOrURI; sign() takes them as text.
+                    throw new AssertionException("The assertion template "
+                            + options.templateFile() + " has a claim \"" + claim + "\" that is not"
+                            + " a string (" + ASSERTION_TEMPLATE_FILE + ")", null);
+                }
+            }
         }
         Map<String, Object> header = new LinkedHashMap<>(headerTemplate);
         header.put("alg", algorithm.getName());

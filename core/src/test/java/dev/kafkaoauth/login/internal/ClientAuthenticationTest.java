@@ -876,4 +876,13 @@ class ClientAuthenticationTest {
         assertTrue(e.getMessage().contains("larger than 1 MiB"), e.getMessage());
         writer.join(5_000);
     }
+
+    @Test
+    void parse_templateWithNonStringIssuer_failsNamingTheTemplateOption() throws Exception {
+        Path template = Files.writeString(dir.resolve("template.json"),
+                "{\"payload\":{\"iss\":42}}");
+        ConfigException e = refused(configs(KEY_FILE, pkcs8("rsa.pem", rsa()).toString(),
+                "sasl.oauthbearer.assertion.template.file", template.toString()), jaas());
+        assertNames(e, "sasl.oauthbearer.assertion.template.file", "iss");
+    }
 }
