@@ -481,7 +481,7 @@ public final class LoginOptions {
         return new CredentialKey(where, clientId, clientSecret, scope, authMethod,
                 urlencodeBasicCredentials, requestParameters, connectTimeoutMs, readTimeoutMs,
                 retryBackoffMs, retryBackoffMaxMs, maxTokenAge, refreshFraction, loginTimeoutMs,
-                tls, proxy, jwtBearerGrant, assertion);
+                tls, proxy, jwtBearerGrant, assertion, issuer != null && !authMethodExplicit);
     }
 
     @Override

@@ -885,4 +885,19 @@ class ClientAuthenticationTest {
                 "sasl.oauthbearer.assertion.template.file", template.toString()), jaas());
         assertNames(e, "sasl.oauthbearer.assertion.template.file", "iss");
     }
+
+    @Test
+    void credentialKey_explicitAndDefaultBasicWithIssuer_differ() {
+        Map<String, Object> c = configs(ENDPOINT, null);
+        LoginOptions chosen = LoginOptions.parse(c, jaas("clientSecret", "s", "issuerUrl",
+                issuer()), Set.of());
+        LoginOptions asked = LoginOptions.parse(c, jaas("clientSecret", "s", "issuerUrl",
+                issuer(), "clientAuthMethod", "client_secret_basic"), Set.of());
+        // Discovery may turn the default into client_secret_post, never the explicit one.
+        assertNotEquals(chosen.credentialKey(), asked.credentialKey());
+        LoginOptions fixed = LoginOptions.parse(configs(), jaas("clientSecret", "s"), Set.of());
+        LoginOptions fixedAsked = LoginOptions.parse(configs(), jaas("clientSecret", "s",
+                "clientAuthMethod", "client_secret_basic"), Set.of());
+        assertEquals(fixed.credentialKey(), fixedAsked.credentialKey());
+    }
 }
