@@ -299,7 +299,9 @@ final class ClientAssertions {
         }
         Date exp;
         try {
-            exp = jwt.getJWTClaimsSet().getExpirationTime();
+            // Null for an encrypted assertion (JWE): its expiry is for the server to check.
+            JWTClaimsSet claims = jwt.getJWTClaimsSet();
+            exp = claims == null ? null : claims.getExpirationTime();
         } catch (ParseException e) {
             throw new AssertionException("The client assertion in " + file + " has unreadable"
                     + " claims", null);

@@ -900,4 +900,16 @@ class ClientAuthenticationTest {
                 "clientAuthMethod", "client_secret_basic"), Set.of());
         assertEquals(fixed.credentialKey(), fixedAsked.credentialKey());
     }
+
+    @Test
+    void fetch_encryptedAssertionFile_isSentWithoutReadingItsClaims() throws Exception {
+        // A JWE (RFC 7516 compact form, five parts): its claims are not readable here.
+        String header = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                "{\"alg\":\"dir\",\"enc\":\"A128GCM\"}".getBytes(StandardCharsets.UTF_8));
+        String jwe = header + "..AAAAAAAAAAAAAAAA.AAAA.AAAAAAAAAAAAAAAAAAAAAA";
+        Path file = Files.writeString(dir.resolve("jwe"), jwe);
+        TokenEndpointClient c = client(configs(), jaas("clientAssertionFile", file.toString()));
+        c.fetch();
+        assertEquals(jwe, lastForm().get("client_assertion"));
+    }
 }
