@@ -19,6 +19,8 @@ import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
 import dev.kafkaoauth.login.internal.PemKeys.KeyFileException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -174,8 +176,16 @@ final class ClientAssertions {
             signer = key instanceof ECPrivateKey ? new ECDSASigner((ECPrivateKey) key)
                     : new RSASSASigner(key);
         } catch (JOSEException e) {
-            throw new AssertionException("The EC key in " + options.keyFile() + " is not on"
-                    + " curve P-256, which ES256 needs", e);
+            throw notP256(e);
+        } catch (IllegalArgumentException e) {
+            // nimbus refuses RSA keys under 2048 bits, as RFC 7518 section 3.3 requires.
+            throw new AssertionException("The RSA key in " + options.keyFile() + " is shorter"
+                    + " than 2048 bits, the least RS256 and PS256 allow (RFC 7518 section"
+                    + " 3.3): use a longer key (" + ASSERTION_PRIVATE_KEY_FILE + ")", e);
+        }
+        if (!signer.supportedJWSAlgorithms().contains(algorithm)) {
+            // A P-384 or P-521 key makes an ES384 or ES512 signer: it cannot sign ES256.
+            throw notP256(null);
         }
         Map<String, Object> headerTemplate = Map.of();
         Map<String, Object> payloadTemplate = Map.of();
@@ -183,6 +193,15 @@ final class ClientAssertions {
             Map<String, Object> template = template();
             headerTemplate = section(template, "header");
             payloadTemplate = section(template, "payload");
+            for (String claim : new String[] {"iss", "sub"}) {
+                Object value = payloadTemplate.get(claim);
+                if (value != null && !(value instanceof String)) {
+                    // RFC 7519 section 4.1: both are StringOrURI; sign() takes them as text.
+                    throw new AssertionException("The assertion template "
+                            + options.templateFile() + " has a claim \"" + claim + "\" that is not"
+                            + " a string (" + ASSERTION_TEMPLATE_FILE + ")", null);
+                }
+            }
         }
         Map<String, Object> header = new LinkedHashMap<>(headerTemplate);
         header.put("alg", algorithm.getName());
@@ -208,6 +227,11 @@ final class ClientAssertions {
                     + " has an unusable \"header\" (" + ASSERTION_TEMPLATE_FILE + ")", e);
         }
         return new Signing(signer, built, payloadTemplate, stamp);
+    }
+
+    private AssertionException notP256(Throwable cause) {
+        return new AssertionException("The EC key in " + options.keyFile() + " is not on"
+                + " curve P-256, which ES256 needs (" + ASSERTION_PRIVATE_KEY_FILE + ")", cause);
     }
 
     private JWSAlgorithm algorithm(PrivateKey key) throws AssertionException {
@@ -275,7 +299,9 @@ final class ClientAssertions {
         }
         Date exp;
         try {
-            exp = jwt.getJWTClaimsSet().getExpirationTime();
+            // Null for an encrypted assertion (JWE): its expiry is for the server to check.
+            JWTClaimsSet claims = jwt.getJWTClaimsSet();
+            exp = claims == null ? null : claims.getExpirationTime();
         } catch (ParseException e) {
             throw new AssertionException("The client assertion in " + file + " has unreadable"
                     + " claims", null);
@@ -291,12 +317,17 @@ final class ClientAssertions {
     }
 
     private static String read(Path file, String option) throws AssertionException {
-        try {
-            if (Files.size(file) > TokenEndpointClient.MAX_BODY_BYTES) {
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            // Bounded by what is read, not by the size stat reports: a file replaced after
+            // the stat, a FIFO or a device reports a size that says nothing.
+            bytes = in.readNBytes(TokenEndpointClient.MAX_BODY_BYTES + 1);
+            if (bytes.length > TokenEndpointClient.MAX_BODY_BYTES) {
                 throw new AssertionException("The file " + file + " (" + option + ") is larger"
                         + " than 1 MiB", null);
             }
-            return Files.readString(file, StandardCharsets.UTF_8);
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (IOException e) {
             throw new AssertionException("Cannot read the file " + file + " (" + option + "): "
                     + (Files.exists(file) ? e.getClass().getSimpleName() : "it does not exist"),

@@ -30,13 +30,16 @@ public final class CredentialKey {
     private final ProxyOptions proxy;
     private final boolean jwtBearerGrant;
     private final AssertionOptions assertion;
+    /** Discovery may replace the default client_secret_basic with client_secret_post. */
+    private final boolean authMethodNegotiable;
     private final int hash;
 
     CredentialKey(String endpoint, String clientId, Secret secret, String scope,
             ClientAuthMethod authMethod, boolean urlencode, Map<String, String> parameters,
             int connectTimeoutMs, int readTimeoutMs, long retryBackoffMs, long retryBackoffMaxMs,
             Duration maxTokenAge, double refreshFraction, long loginTimeoutMs, TlsOptions tls,
-            ProxyOptions proxy, boolean jwtBearerGrant, AssertionOptions assertion) {
+            ProxyOptions proxy, boolean jwtBearerGrant, AssertionOptions assertion,
+            boolean authMethodNegotiable) {
         this.endpoint = endpoint;
         this.clientId = clientId;
         this.secret = secret;
@@ -55,10 +58,11 @@ public final class CredentialKey {
         this.proxy = proxy;
         this.jwtBearerGrant = jwtBearerGrant;
         this.assertion = assertion;
+        this.authMethodNegotiable = authMethodNegotiable;
         this.hash = Objects.hash(endpoint, clientId, secret, scope, authMethod, urlencode,
                 this.parameters, connectTimeoutMs, readTimeoutMs, retryBackoffMs,
                 retryBackoffMaxMs, maxTokenAge, refreshFraction, loginTimeoutMs, tls, proxy,
-                jwtBearerGrant, assertion);
+                jwtBearerGrant, assertion, authMethodNegotiable);
     }
 
     /** The client id, for log lines and JMX names. */
@@ -85,7 +89,8 @@ public final class CredentialKey {
                 && Double.compare(refreshFraction, k.refreshFraction) == 0
                 && loginTimeoutMs == k.loginTimeoutMs && Objects.equals(tls, k.tls)
                 && Objects.equals(proxy, k.proxy) && jwtBearerGrant == k.jwtBearerGrant
-                && Objects.equals(assertion, k.assertion);
+                && Objects.equals(assertion, k.assertion)
+                && authMethodNegotiable == k.authMethodNegotiable;
     }
 
     @Override

@@ -67,7 +67,7 @@ public final class LoginOptions {
     private static final Pattern EXTENSION_VALUE = Pattern.compile("[\\x21-\\x7E \\t\\r\\n]+");
     private static final Pattern PARAM_NAME = Pattern.compile("[A-Za-z0-9_.\\-]+");
     private static final Set<String> RESERVED_PARAMS = Set.of("grant_type", "client_id",
-            "client_secret", "scope", "client_assertion", "client_assertion_type");
+            "client_secret", "scope", "client_assertion", "client_assertion_type", "assertion");
     private static final Set<String> KNOWN_JAAS_OPTIONS = Set.of(CLIENT_ID, CLIENT_SECRET, SCOPE,
             CLIENT_AUTH_METHOD, LOGIN_TIMEOUT_MS, REFRESH_FRACTION, MAX_TOKEN_AGE_SECONDS,
             TOKEN_CACHE, GRANT_TYPE, CLIENT_ASSERTION_FILE, ISSUER_URL, ASSERTION_KEY_ID,
@@ -119,8 +119,7 @@ public final class LoginOptions {
                 : TlsOptions.DEFAULT;
         ClientAuthMethod explicit = r.authMethod();
         authMethodExplicit = explicit != null;
-        authMethod = isFileEndpoint() ? ClientAuthMethod.CLIENT_SECRET_BASIC
-                : chooseAuthMethod(explicit);
+        authMethod = chooseAuthMethod(explicit);
         if (assertion.present() && !isFileEndpoint()) {
             // Reads the key now, so that a broken or missing key fails configure().
             new ClientAssertions(assertion, clientId, java.time.Clock.systemUTC());
@@ -155,10 +154,19 @@ public final class LoginOptions {
             + CLIENT_ASSERTION_FILE;
 
     private ClientAuthMethod chooseAuthMethod(ClientAuthMethod explicit) {
-        if (assertion.present() && isFileEndpoint()) {
-            throw new ConfigException(TOKEN_ENDPOINT_URL + " is a file: URL, which reads a"
-                    + " ready-made access token, and " + assertion.sourceOption() + " is set"
-                    + " too: keep one");
+        if (isFileEndpoint()) {
+            if (assertion.present()) {
+                throw new ConfigException(TOKEN_ENDPOINT_URL + " is a file: URL, which reads a"
+                        + " ready-made access token, and " + assertion.sourceOption() + " is"
+                        + " set too: keep one");
+            }
+            if (jwtBearerGrant) {
+                throw bothSet(TOKEN_ENDPOINT_URL + " (a file: URL, which reads a ready-made"
+                        + " access token)", "the grant " + JWT_BEARER_GRANT + " (JAAS option "
+                        + GRANT_TYPE + " or " + JWT_RETRIEVER_CLASS + ")", "a file is read, no"
+                        + " grant is requested");
+            }
+            return ClientAuthMethod.CLIENT_SECRET_BASIC;
         }
         if (explicit == ClientAuthMethod.TLS_CLIENT_AUTH) {
             if (clientSecret != null) {
@@ -239,6 +247,12 @@ public final class LoginOptions {
     }
 
     private void checkClientId() {
+        if (clientId == null && authMethod == ClientAuthMethod.TLS_CLIENT_AUTH) {
+            // RFC 8705 section 2: the server finds the client's certificate by its client_id.
+            throw new ConfigException("JAAS option " + CLIENT_AUTH_METHOD + " is tls_client_auth"
+                    + " but no client id is set: set " + CLIENT_ID_PROPERTY + " or the JAAS"
+                    + " option " + CLIENT_ID + " (mutual TLS sends it in every token request)");
+        }
         if (clientId != null || isFileEndpoint() || jwtBearerGrant) {
             if (clientId == null && jwtBearerGrant && assertion.keyFile() != null
                     && (assertion.issuer() == null || assertion.subject() == null)) {
@@ -467,7 +481,7 @@ public final class LoginOptions {
         return new CredentialKey(where, clientId, clientSecret, scope, authMethod,
                 urlencodeBasicCredentials, requestParameters, connectTimeoutMs, readTimeoutMs,
                 retryBackoffMs, retryBackoffMaxMs, maxTokenAge, refreshFraction, loginTimeoutMs,
-                tls, proxy, jwtBearerGrant, assertion);
+                tls, proxy, jwtBearerGrant, assertion, issuer != null && !authMethodExplicit);
     }
 
     @Override

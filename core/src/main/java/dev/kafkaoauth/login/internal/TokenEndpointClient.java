@@ -383,6 +383,13 @@ public final class TokenEndpointClient implements TokenFetcher {
                     + " issuer the identity provider names", status, false, null);
         }
         Object tokenEndpoint = json.get("token_endpoint");
+        Object aliases = json.get("mtls_endpoint_aliases");
+        if (authMethod == ClientAuthMethod.TLS_CLIENT_AUTH && aliases instanceof Map
+                && ((Map<?, ?>) aliases).get("token_endpoint") != null) {
+            // RFC 8705 section 5: a client that uses mutual TLS takes the alias, which may be
+            // a host of its own that asks for the client certificate.
+            tokenEndpoint = ((Map<?, ?>) aliases).get("token_endpoint");
+        }
         URI discovered;
         try {
             discovered = tokenEndpoint instanceof String ? new URI((String) tokenEndpoint) : null;

@@ -775,4 +775,141 @@ class ClientAuthenticationTest {
         assertTrue(life.compareTo(Duration.ofMinutes(5)) <= 0, life.toString());
         assertTrue(claims.getNotBeforeTime().toInstant().isBefore(now.plusSeconds(1)));
     }
+
+    @Test
+    void parse_rsaKeyShorterThan2048Bits_failsNamingTheKeyOption() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(1024);
+        Path key = pkcs8("weak.pem", g.generateKeyPair());
+        ConfigException e = refused(configs(KEY_FILE, key.toString()), jaas());
+        assertNames(e, KEY_FILE, "2048");
+    }
+
+    @Test
+    void parse_ecKeyNotOnP256_failsNamingTheKeyOption() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp384r1"));
+        Path key = pkcs8("p384.pem", g.generateKeyPair());
+        ConfigException e = refused(configs(KEY_FILE, key.toString()), jaas());
+        assertNames(e, KEY_FILE, "P-256");
+    }
+
+    @Test
+    void parse_fileEndpointWithKeyFile_failsNamingBoth() throws Exception {
+        Path token = Files.writeString(dir.resolve("token.jwt"), "x");
+        Path key = pkcs8("rsa.pem", rsa());
+        assertNames(refused(configs(ENDPOINT, token.toUri().toString(), KEY_FILE,
+                key.toString()), jaas()), ENDPOINT, KEY_FILE);
+        assertNames(refused(configs(ENDPOINT, token.toUri().toString()), jaas("grantType",
+                JWT_BEARER)), ENDPOINT, "grantType");
+    }
+
+    @Test
+    void parse_jwtBearerGrantWithTlsClientAuthWithoutClientId_failsNamingTheClientId()
+            throws Exception {
+        TestPki pki = new TestPki(dir);
+        Path file = assertionFile("token", "sa-1", now.plusSeconds(3600));
+        Map<String, Object> j = jaas("grantType", JWT_BEARER, "clientAuthMethod",
+                "tls_client_auth", "clientAssertionFile", file.toString(),
+                "ssl.keystore.location", pki.clientP12.toString(),
+                "ssl.keystore.password", TestPki.STORE_PASSWORD,
+                "ssl.key.password", TestPki.KEY_PASSWORD);
+        j.remove("clientId");
+        // RFC 8705 section 2.1: tls_client_auth identifies the client by its client_id.
+        assertNames(refused(configs(ENDPOINT, "https://127.0.0.1:1/token"), j), "clientId",
+                "tls_client_auth");
+    }
+
+    @Test
+    void fetch_tlsClientAuthWithDiscovery_usesTheMtlsEndpointAlias() throws Exception {
+        TestPki pki = new TestPki(dir);
+        try (TestTlsServer tls = new TestTlsServer(pki.serverContext, true)) {
+            String issuer = tls.url().replace("/token", "");
+            // RFC 8705 section 5: a client that uses mutual TLS takes the alias.
+            tls.discovery("{\"issuer\":\"" + issuer + "\",\"token_endpoint\":\"" + issuer
+                    + "/plain/token\",\"mtls_endpoint_aliases\":{\"token_endpoint\":\""
+                    + tls.url() + "\"}}");
+            Map<String, Object> j = jaas("clientAuthMethod", "tls_client_auth",
+                    "issuerUrl", issuer,
+                    "ssl.truststore.location", pki.trustP12.toString(),
+                    "ssl.truststore.password", TestPki.STORE_PASSWORD,
+                    "ssl.keystore.location", pki.clientP12.toString(),
+                    "ssl.keystore.password", TestPki.STORE_PASSWORD,
+                    "ssl.key.password", TestPki.KEY_PASSWORD,
+                    "loginTimeoutMs", "0");
+            TokenEndpointClient c = client(configs(ENDPOINT, null), j);
+            assertEquals("tls-opaque-token", c.fetch().value());
+            assertEquals("grant_type=client_credentials&client_id=app", tls.lastBody());
+        }
+    }
+
+    @Test
+    void parse_paramAssertion_isRefusedAsTheJwtBearerGrantSetsIt() throws Exception {
+        Path file = assertionFile("token", "sa-1", now.plusSeconds(3600));
+        assertNames(refused(configs(), jaas("grantType", JWT_BEARER, "clientAssertionFile",
+                file.toString(), "param_assertion", "other")), "param_assertion");
+    }
+
+    @Test
+    void fetch_assertionFileLargerThanItsSize_readsAtMostOneMiB() throws Exception {
+        Path fifo = dir.resolve("fifo");
+        org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("mkfifo",
+                fifo.toString()).start().waitFor() == 0, "mkfifo");
+        // A FIFO reports size 0 however much it delivers, as does a file replaced between
+        // the size check and the read.
+        Thread writer = new Thread(() -> {
+            try (java.io.OutputStream out = Files.newOutputStream(fifo)) {
+                byte[] chunk = new byte[64 * 1024];
+                java.util.Arrays.fill(chunk, (byte) 'a');
+                for (int i = 0; i < 40; i++) {
+                    out.write(chunk);
+                }
+            } catch (java.io.IOException readerStopped) {
+                // The reader closed its end after its limit: expected.
+            }
+        });
+        writer.setDaemon(true);
+        writer.start();
+        TokenEndpointClient c = client(configs(), jaas("clientAssertionFile", fifo.toString(),
+                "loginTimeoutMs", "0"));
+        TokenRequestException e = assertThrows(TokenRequestException.class, c::fetch);
+        assertTrue(e.getMessage().contains("larger than 1 MiB"), e.getMessage());
+        writer.join(5_000);
+    }
+
+    @Test
+    void parse_templateWithNonStringIssuer_failsNamingTheTemplateOption() throws Exception {
+        Path template = Files.writeString(dir.resolve("template.json"),
+                "{\"payload\":{\"iss\":42}}");
+        ConfigException e = refused(configs(KEY_FILE, pkcs8("rsa.pem", rsa()).toString(),
+                "sasl.oauthbearer.assertion.template.file", template.toString()), jaas());
+        assertNames(e, "sasl.oauthbearer.assertion.template.file", "iss");
+    }
+
+    @Test
+    void credentialKey_explicitAndDefaultBasicWithIssuer_differ() {
+        Map<String, Object> c = configs(ENDPOINT, null);
+        LoginOptions chosen = LoginOptions.parse(c, jaas("clientSecret", "s", "issuerUrl",
+                issuer()), Set.of());
+        LoginOptions asked = LoginOptions.parse(c, jaas("clientSecret", "s", "issuerUrl",
+                issuer(), "clientAuthMethod", "client_secret_basic"), Set.of());
+        // Discovery may turn the default into client_secret_post, never the explicit one.
+        assertNotEquals(chosen.credentialKey(), asked.credentialKey());
+        LoginOptions fixed = LoginOptions.parse(configs(), jaas("clientSecret", "s"), Set.of());
+        LoginOptions fixedAsked = LoginOptions.parse(configs(), jaas("clientSecret", "s",
+                "clientAuthMethod", "client_secret_basic"), Set.of());
+        assertEquals(fixed.credentialKey(), fixedAsked.credentialKey());
+    }
+
+    @Test
+    void fetch_encryptedAssertionFile_isSentWithoutReadingItsClaims() throws Exception {
+        // A JWE (RFC 7516 compact form, five parts): its claims are not readable here.
+        String header = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                "{\"alg\":\"dir\",\"enc\":\"A128GCM\"}".getBytes(StandardCharsets.UTF_8));
+        String jwe = header + "..AAAAAAAAAAAAAAAA.AAAA.AAAAAAAAAAAAAAAAAAAAAA";
+        Path file = Files.writeString(dir.resolve("jwe"), jwe);
+        TokenEndpointClient c = client(configs(), jaas("clientAssertionFile", file.toString()));
+        c.fetch();
+        assertEquals(jwe, lastForm().get("client_assertion"));
+    }
 }

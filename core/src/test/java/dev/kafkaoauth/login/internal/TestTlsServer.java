@@ -49,6 +49,18 @@ public final class TestTlsServer implements AutoCloseable {
         server.start();
     }
 
+    /** Serves {@code json} as the discovery document of the issuer at this server's root. */
+    void discovery(String json) {
+        server.createContext("/.well-known/openid-configuration", exchange -> {
+            byte[] body = json.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+    }
+
     /** The body of the last request. */
     String lastBody() {
         return lastBody;
