@@ -163,12 +163,15 @@ public final class TokenEndpointClient implements TokenFetcher {
     private AccessToken readFile() {
         Path path = Paths.get(options.tokenEndpoint());
         String value;
-        try {
-            if (Files.size(path) > MAX_BODY_BYTES) {
+        try (InputStream in = Files.newInputStream(path)) {
+            // Bounded by what is read, not by a size looked up first: the file may be
+            // replaced in between, or be a pipe.
+            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (bytes.length > MAX_BODY_BYTES) {
                 throw failure("the token file " + path + " is larger than 1 MiB", -1, null,
                         false, null);
             }
-            value = Files.readString(path, StandardCharsets.UTF_8).trim();
+            value = new String(bytes, StandardCharsets.UTF_8).trim();
         } catch (IOException e) {
             throw failure("cannot read the token file " + path + " (" + e.getClass()
                     .getSimpleName() + ")", -1, null, true, e);

@@ -156,6 +156,20 @@ class TokenEndpointClientTest {
     }
 
     @Test
+    void fetch_fileEndpointLargerThanOneMiB_failsWithoutRetrying(@TempDir Path dir)
+            throws IOException {
+        Path file = Files.write(dir.resolve("huge.jwt"), new byte[2 << 20]);
+        TokenEndpointClient c = client(Map.of("sasl.oauthbearer.token.endpoint.url",
+                file.toUri().toString()));
+
+        TokenRequestException e = failure(c);
+
+        assertTrue(e.getMessage().contains("larger than 1 MiB"), e.getMessage());
+        assertFalse(e.isRetriable());
+        assertTrue(sleeps.isEmpty(), "not retried");
+    }
+
+    @Test
     void fetch_fileEndpoint_readsTheFileAgainAtEachFetch(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("token.jwt");
         String first = Jwts.jwt(Map.of("sub", "first", "exp", Instant.now().plusSeconds(300)));
