@@ -100,6 +100,9 @@ public final class AssertionOptions {
                 throw new ConfigException(algorithmOption, algorithm,
                         "expected RS256, PS256 or ES256");
             }
+            // RS256 signs exactly as "choose from the key" does (an EC key means ES256), and
+            // Kafka 4.x passes it when unset: one value, so that such handlers share a token.
+            algorithm = "RS256".equals(algorithm) ? null : algorithm;
         }
         AssertionOptions o = new AssertionOptions(keyFile, Secret.of(passphraseText), algorithm,
                 trimmed(configs, ASSERTION_CLAIM_ISS), trimmed(configs, ASSERTION_CLAIM_SUB),

@@ -638,6 +638,18 @@ class ClientAuthenticationTest {
     }
 
     @Test
+    void credentialKey_kafkasDefaultRs256AndNoAlgorithm_shareOneToken() throws Exception {
+        String key = pkcs8("rsa.pem", rsa()).toString();
+        LoginOptions kafka4 = LoginOptions.parse(configs(KEY_FILE, key, ALGORITHM, "RS256"),
+                jaas(), Set.of());
+        LoginOptions kafka3 = LoginOptions.parse(configs(KEY_FILE, key), jaas(), Set.of());
+        LoginOptions ps256 = LoginOptions.parse(configs(KEY_FILE, key), jaas(
+                "assertionAlgorithm", "PS256"), Set.of());
+        assertEquals(kafka4.credentialKey(), kafka3.credentialKey());
+        assertNotEquals(kafka3.credentialKey(), ps256.credentialKey());
+    }
+
+    @Test
     void credentialKey_differentKeyFiles_differ() throws Exception {
         LoginOptions a = LoginOptions.parse(configs(KEY_FILE, pkcs8("a.pem", rsa()).toString()),
                 jaas(), Set.of());
