@@ -21,6 +21,7 @@ import dev.kafkaoauth.login.internal.PemKeys.KeyFileException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -317,6 +318,10 @@ final class ClientAssertions {
     }
 
     private static String read(Path file, String option) throws AssertionException {
+        if (Files.isDirectory(file)) {
+            throw new AssertionException("The file " + file + " (" + option + ") is a"
+                    + " directory: expected the path of the file itself", null);
+        }
         byte[] bytes;
         try (InputStream in = Files.newInputStream(file)) {
             // Bounded by what is read, not by the size stat reports: a file replaced after
@@ -328,6 +333,10 @@ final class ClientAssertions {
             }
             return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes))
                     .toString();
+        } catch (CharacterCodingException e) {
+            throw new AssertionException("The file " + file + " (" + option + ") is not UTF-8"
+                    + " text: expected text (PEM, JSON or a JWT), not binary data such as a DER"
+                    + " key", e);
         } catch (IOException e) {
             throw new AssertionException("Cannot read the file " + file + " (" + option + "): "
                     + (Files.exists(file) ? e.getClass().getSimpleName() : "it does not exist"),
