@@ -289,7 +289,8 @@ final class ClientAssertions {
         Path file = options.assertionFile();
         String value = read(file, options.sourceOption()).trim();
         if (value.isEmpty()) {
-            throw new AssertionException("The client assertion file " + file + " is empty", null);
+            throw new AssertionException("The client assertion file " + file + " is empty ("
+                    + options.sourceOption() + ")", null);
         }
         JWT jwt;
         try {
@@ -298,14 +299,25 @@ final class ClientAssertions {
             throw new AssertionException("The client assertion file " + file + " does not hold a"
                     + " JWT (expected three base64url parts separated by dots)", null);
         }
-        Date exp;
+        JWTClaimsSet claims;
         try {
             // Null for an encrypted assertion (JWE): its expiry is for the server to check.
-            JWTClaimsSet claims = jwt.getJWTClaimsSet();
-            exp = claims == null ? null : claims.getExpirationTime();
+            claims = jwt.getJWTClaimsSet();
         } catch (ParseException e) {
             throw new AssertionException("The client assertion in " + file + " has unreadable"
                     + " claims", null);
+        }
+        Date exp = claims == null ? null : claims.getExpirationTime();
+        if (claims != null && exp == null) {
+            // RFC 7523 section 3: the server must refuse it; say so here, naming the file.
+            throw new AssertionException("The client assertion in " + file + " has no exp"
+                    + " claim, which RFC 7523 section 3 requires (" + options.sourceOption()
+                    + "): expected a JWT with an expiry", null);
+        }
+        if (exp != null && exp.getTime() / 1000 > TokenParser.MAX_EXP_SECONDS) {
+            throw new AssertionException("The client assertion in " + file + " has an exp claim"
+                    + " in milliseconds, not seconds since the epoch as RFC 7519 requires ("
+                    + options.sourceOption() + "): fix whatever writes the file", null);
         }
         Instant now = clock.instant();
         if (exp != null && !exp.toInstant().isAfter(now.plusSeconds(EXPIRY_MARGIN_SECONDS))) {
