@@ -42,7 +42,7 @@ final class PemKeys {
     }
 
     /**
-     * Reads the first private key of a PEM text.
+     * Reads the private key of a PEM text, which must hold exactly one.
      *
      * @param pem the file's text
      * @param passphrase the passphrase of an encrypted key, or null
@@ -51,27 +51,38 @@ final class PemKeys {
     static PrivateKey privateKey(String pem, String passphrase, String file)
             throws KeyFileException {
         Matcher m = BLOCK.matcher(pem);
+        String type = null;
+        String body = null;
         while (m.find()) {
-            String type = m.group(1);
-            switch (type) {
-                case "PRIVATE KEY":
-                    return pkcs8(decode(m.group(2), file), file);
-                case "ENCRYPTED PRIVATE KEY":
-                    return encrypted(decode(m.group(2), file), passphrase, file);
-                case "RSA PRIVATE KEY":
-                case "EC PRIVATE KEY":
-                    throw new KeyFileException("The key file " + file + " holds a "
-                            + (type.startsWith("RSA") ? "PKCS#1 RSA" : "SEC1 EC")
-                            + " key, which Java reads only as PKCS#8. Convert it with: openssl"
-                            + " pkcs8 -topk8 -nocrypt -in " + file + " -out key.pkcs8.pem (or"
-                            + " without -nocrypt to encrypt it with a passphrase)", null);
-                default:
-                    // Certificates and parameters may share the file: look further.
+            // Certificates and parameters may share the file; a second key may not, as the
+            // one that signs would be a guess.
+            if (m.group(1).endsWith("PRIVATE KEY")) {
+                if (type != null) {
+                    throw new KeyFileException("The key file " + file + " holds more than one"
+                            + " private key: expected one, the key whose public key or"
+                            + " certificate is registered for the client", null);
+                }
+                type = m.group(1);
+                body = m.group(2);
             }
         }
-        throw new KeyFileException("The key file " + file + " holds no PEM private key: expected"
-                + " a block starting with -----BEGIN PRIVATE KEY----- or -----BEGIN ENCRYPTED"
-                + " PRIVATE KEY-----", null);
+        switch (type == null ? "" : type) {
+            case "PRIVATE KEY":
+                return pkcs8(decode(body, file), file);
+            case "ENCRYPTED PRIVATE KEY":
+                return encrypted(decode(body, file), passphrase, file);
+            case "RSA PRIVATE KEY":
+            case "EC PRIVATE KEY":
+                throw new KeyFileException("The key file " + file + " holds a "
+                        + (type.startsWith("RSA") ? "PKCS#1 RSA" : "SEC1 EC")
+                        + " key, which Java reads only as PKCS#8. Convert it with: openssl"
+                        + " pkcs8 -topk8 -nocrypt -in " + file + " -out key.pkcs8.pem (or"
+                        + " without -nocrypt to encrypt it with a passphrase)", null);
+            default:
+                throw new KeyFileException("The key file " + file + " holds no PEM private key:"
+                        + " expected a block starting with -----BEGIN PRIVATE KEY----- or"
+                        + " -----BEGIN ENCRYPTED PRIVATE KEY-----", null);
+        }
     }
 
     /** The first certificate of a PEM text. */
@@ -110,7 +121,8 @@ final class PemKeys {
                     + " -topk8 -in " + file + " -out key.pkcs8.pem", null);
         }
         try {
-            return Base64.getMimeDecoder().decode(body.trim());
+            // Not the MIME decoder: it skips characters outside base64 instead of failing.
+            return Base64.getDecoder().decode(body.replaceAll("\\s", ""));
         } catch (IllegalArgumentException e) {
             throw new KeyFileException("The PEM block in " + file + " is not valid base64", e);
         }
