@@ -1,6 +1,7 @@
 package dev.kafkaoauth.login.internal;
 
 import java.io.ByteArrayInputStream;
+import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.MessageDigest;
@@ -17,6 +18,8 @@ import javax.crypto.Cipher;
 import javax.crypto.EncryptedPrivateKeyInfo;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
+import javax.crypto.spec.PBEParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Reads PEM private keys and certificates with the JDK alone. The JDK understands PKCS#8
@@ -26,6 +29,9 @@ import javax.crypto.spec.PBEKeySpec;
  */
 final class PemKeys {
 
+    /** PBES2 with PBKDF2 and AES-CBC, as the JDK names it: PBEWithHmacSHA256AndAES_256. */
+    private static final Pattern PBES2_AES =
+            Pattern.compile("PBEWith(HmacSHA\\d+)AndAES_(\\d+)");
     private static final Pattern BLOCK = Pattern.compile(
             "-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----", Pattern.DOTALL);
 
@@ -153,14 +159,27 @@ final class PemKeys {
         byte[] plain;
         try {
             EncryptedPrivateKeyInfo info = new EncryptedPrivateKeyInfo(der);
+            AlgorithmParameters params = info.getAlgParameters();
             // For PBES2 the parameters name the real scheme (PBEWithHmacSHA256AndAES_256 ...).
-            String algorithm = info.getAlgParameters() != null
-                    ? info.getAlgParameters().toString() : info.getAlgName();
-            SecretKeyFactory factory = SecretKeyFactory.getInstance(algorithm);
-            Cipher cipher = Cipher.getInstance(algorithm);
-            cipher.init(Cipher.DECRYPT_MODE,
-                    factory.generateSecret(new PBEKeySpec(passphrase.toCharArray())),
-                    info.getAlgParameters());
+            String algorithm = params != null ? params.toString() : info.getAlgName();
+            Matcher pbes2 = PBES2_AES.matcher(algorithm);
+            Cipher cipher;
+            if (pbes2.matches()) {
+                // The JDK's PBES2 key factory refuses a passphrase that is not ASCII; PBKDF2
+                // takes it as UTF-8, as OpenSSL does, so the key is derived with PBKDF2.
+                PBEParameterSpec spec = params.getParameterSpec(PBEParameterSpec.class);
+                byte[] key = SecretKeyFactory.getInstance("PBKDF2With" + pbes2.group(1))
+                        .generateSecret(new PBEKeySpec(passphrase.toCharArray(), spec.getSalt(),
+                                spec.getIterationCount(), Integer.parseInt(pbes2.group(2))))
+                        .getEncoded();
+                cipher = Cipher.getInstance("AES/CBC/PKCS5Padding");
+                cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"),
+                        spec.getParameterSpec());
+            } else {
+                cipher = Cipher.getInstance(algorithm);
+                cipher.init(Cipher.DECRYPT_MODE, SecretKeyFactory.getInstance(algorithm)
+                        .generateSecret(new PBEKeySpec(passphrase.toCharArray())), params);
+            }
             plain = info.getKeySpec(cipher).getEncoded();
         } catch (InvalidKeySpecException e) {
             throw new KeyFileException("Cannot decrypt the key in " + file + ": the passphrase"
