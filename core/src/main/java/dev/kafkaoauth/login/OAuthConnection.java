@@ -100,7 +100,7 @@ public final class OAuthConnection {
     private final Map<String, String> jaasOptions;
     private final Set<String> shownOptions;
 
-    private OAuthConnection(Builder b) {
+    private OAuthConnection(AbstractBuilder<?> b) {
         this.handlerClass = b.handlerClass;
         this.properties = Collections.unmodifiableMap(new LinkedHashMap<>(b.properties));
         this.jaasOptions = Collections.unmodifiableMap(new LinkedHashMap<>(b.jaasOptions));
@@ -109,7 +109,7 @@ public final class OAuthConnection {
 
     /** A builder for any identity provider, with {@link OAuthLoginCallbackHandler}. */
     public static Builder builder() {
-        return new Builder(OAuthLoginCallbackHandler.class.getName());
+        return new Builder();
     }
 
     /**
@@ -249,9 +249,12 @@ public final class OAuthConnection {
     /**
      * Collects the connection's fields. Every setter takes what a form holds; null or an
      * empty string clears the field. {@link #build()} validates with the handler's own rules
-     * and reports each problem with its field.
+     * and reports each problem with its field. Handler modules (such as Confluent Cloud's)
+     * extend it with their own fields; every setter returns the module's own builder type.
+     *
+     * @param <B> the concrete builder, which every setter returns
      */
-    public static class Builder {
+    public abstract static class AbstractBuilder<B extends AbstractBuilder<B>> {
         private final String handlerClass;
         private final Map<String, String> properties = new LinkedHashMap<>();
         private final Map<String, String> jaasOptions = new LinkedHashMap<>();
@@ -266,27 +269,27 @@ public final class OAuthConnection {
          *
          * @param handlerClass the login callback handler the properties name
          */
-        protected Builder(String handlerClass) {
+        protected AbstractBuilder(String handlerClass) {
             this.handlerClass = Objects.requireNonNull(handlerClass, "handlerClass");
         }
 
         /** The identity provider's token endpoint, {@code https://...}. Required. */
-        public Builder tokenEndpointUrl(String url) {
+        public B tokenEndpointUrl(String url) {
             return property(TOKEN_ENDPOINT_URL, url);
         }
 
         /** The OAuth client id. Required. */
-        public Builder clientId(String clientId) {
+        public B clientId(String clientId) {
             return jaasOption(CLIENT_ID, clientId);
         }
 
         /** The OAuth client secret, sent exactly as given (white space included). */
-        public Builder clientSecret(String clientSecret) {
+        public B clientSecret(String clientSecret) {
             return jaasOption(CLIENT_SECRET, clientSecret);
         }
 
         /** The requested scope, space separated. Optional. */
-        public Builder scope(String scope) {
+        public B scope(String scope) {
             return jaasOption(SCOPE, scope);
         }
 
@@ -295,7 +298,7 @@ public final class OAuthConnection {
          * {@code private_key_jwt} (default with a key or assertion file) or
          * {@code tls_client_auth}.
          */
-        public Builder clientAuthMethod(String method) {
+        public B clientAuthMethod(String method) {
             return jaasOption(CLIENT_AUTH_METHOD, method);
         }
 
@@ -303,18 +306,18 @@ public final class OAuthConnection {
          * The OIDC issuer, instead of {@link #tokenEndpointUrl}: the token endpoint is read
          * from its discovery document at the first token request.
          */
-        public Builder issuerUrl(String url) {
+        public B issuerUrl(String url) {
             shownOptions.add(OAuthLoginConfig.ISSUER_URL);
             return jaasOption(OAuthLoginConfig.ISSUER_URL, url);
         }
 
         /** A PKCS#8 PEM private key file for {@code private_key_jwt}, instead of a secret. */
-        public Builder privateKeyFile(String path) {
+        public B privateKeyFile(String path) {
             return property(OAuthLoginConfig.ASSERTION_PRIVATE_KEY_FILE, path);
         }
 
         /** The passphrase of an encrypted {@link #privateKeyFile}. Never shown. */
-        public Builder privateKeyPassphrase(String passphrase) {
+        public B privateKeyPassphrase(String passphrase) {
             return property(OAuthLoginConfig.ASSERTION_PRIVATE_KEY_PASSPHRASE, passphrase);
         }
 
@@ -322,45 +325,45 @@ public final class OAuthConnection {
          * A file holding a ready-made client assertion, read at each token request (workload
          * identity: a Kubernetes projected service-account token, an Entra federated token).
          */
-        public Builder clientAssertionFile(String path) {
+        public B clientAssertionFile(String path) {
             shownOptions.add(OAuthLoginConfig.CLIENT_ASSERTION_FILE);
             return jaasOption(OAuthLoginConfig.CLIENT_ASSERTION_FILE, path);
         }
 
         /** A SASL extension sent to the brokers (field {@code extension_<name>}). */
-        public Builder extension(String name, String value) {
+        public B extension(String name, String value) {
             shownOptions.add(EXTENSION_PREFIX + name);
             return jaasOption(EXTENSION_PREFIX + name, value);
         }
 
         /** An extra token request parameter, such as {@code audience} ({@code param_<name>}). */
-        public Builder requestParameter(String name, String value) {
+        public B requestParameter(String name, String value) {
             shownOptions.add(PARAM_PREFIX + name);
             return jaasOption(PARAM_PREFIX + name, value);
         }
 
         /** Longest wait of a login with no valid token, retries included (default 10000). */
-        public Builder loginTimeoutMs(long ms) {
+        public B loginTimeoutMs(long ms) {
             return jaasOption(LOGIN_TIMEOUT_MS, Long.toString(ms));
         }
 
         /** TCP connect timeout to the identity provider (default 10000). */
-        public Builder connectTimeoutMs(long ms) {
+        public B connectTimeoutMs(long ms) {
             return property(CONNECT_TIMEOUT_MS, Long.toString(ms));
         }
 
         /** Read timeout for the identity provider's answer (default 10000). */
-        public Builder readTimeoutMs(long ms) {
+        public B readTimeoutMs(long ms) {
             return property(READ_TIMEOUT_MS, Long.toString(ms));
         }
 
         /** Part of a token's lifetime after which it is refreshed, 0.1 to 0.8 (default 0.6). */
-        public Builder refreshFraction(double fraction) {
+        public B refreshFraction(double fraction) {
             return jaasOption(REFRESH_FRACTION, Double.toString(fraction));
         }
 
         /** Longest time a token is used, whatever its expiry. */
-        public Builder maxTokenAgeSeconds(long seconds) {
+        public B maxTokenAgeSeconds(long seconds) {
             return jaasOption(MAX_TOKEN_AGE_SECONDS, Long.toString(seconds));
         }
 
@@ -368,21 +371,21 @@ public final class OAuthConnection {
          * Any other option of the handler's JAAS line ({@link OAuthLoginConfig}), such as TLS
          * or proxy settings. Its value is treated as secret: never shown.
          */
-        public Builder jaasOption(String name, String value) {
+        public B jaasOption(String name, String value) {
             Objects.requireNonNull(name, "name");
             set(jaasOptions, name, value);
-            return this;
+            return self();
         }
 
         /** Any other client property the handler reads, such as a claim name. */
-        public Builder property(String name, String value) {
+        public B property(String name, String value) {
             Objects.requireNonNull(name, "name");
             set(properties, name, value);
-            return this;
+            return self();
         }
 
         /** For subclasses: a JAAS option whose value may be shown. */
-        protected final Builder shownJaasOption(String name, String value) {
+        protected final B shownJaasOption(String name, String value) {
             shownOptions.add(name);
             return jaasOption(name, value);
         }
@@ -560,6 +563,18 @@ public final class OAuthConnection {
                 return true;
             }
             return false;
+        }
+
+        @SuppressWarnings("unchecked")
+        private B self() {
+            return (B) this;
+        }
+    }
+
+    /** The builder of {@link OAuthConnection#builder()}, for any identity provider. */
+    public static final class Builder extends AbstractBuilder<Builder> {
+        private Builder() {
+            super(OAuthLoginCallbackHandler.class.getName());
         }
     }
 }

@@ -25,7 +25,7 @@ public final class ConfluentCloudConnection {
     }
 
     /** The fields of {@link OAuthConnection.Builder} plus the Confluent Cloud ones. */
-    public static final class Builder extends OAuthConnection.Builder {
+    public static final class Builder extends OAuthConnection.AbstractBuilder<Builder> {
 
         private Builder() {
             super(ConfluentCloudLoginCallbackHandler.class.getName());
@@ -34,98 +34,12 @@ public final class ConfluentCloudConnection {
 
         /** The cluster id, {@code lkc-...}. Required. */
         public Builder logicalCluster(String clusterId) {
-            shownJaasOption(ConfluentCloudLoginCallbackHandler.LOGICAL_CLUSTER, clusterId);
-            return this;
+            return shownJaasOption(ConfluentCloudLoginCallbackHandler.LOGICAL_CLUSTER, clusterId);
         }
 
         /** One identity pool id ({@code pool-...}), or several separated by commas. */
         public Builder identityPoolId(String poolId) {
-            shownJaasOption(ConfluentCloudLoginCallbackHandler.IDENTITY_POOL_ID, poolId);
-            return this;
-        }
-
-        @Override
-        public Builder tokenEndpointUrl(String url) {
-            super.tokenEndpointUrl(url);
-            return this;
-        }
-
-        @Override
-        public Builder clientId(String clientId) {
-            super.clientId(clientId);
-            return this;
-        }
-
-        @Override
-        public Builder clientSecret(String clientSecret) {
-            super.clientSecret(clientSecret);
-            return this;
-        }
-
-        @Override
-        public Builder scope(String scope) {
-            super.scope(scope);
-            return this;
-        }
-
-        @Override
-        public Builder clientAuthMethod(String method) {
-            super.clientAuthMethod(method);
-            return this;
-        }
-
-        @Override
-        public Builder extension(String name, String value) {
-            super.extension(name, value);
-            return this;
-        }
-
-        @Override
-        public Builder requestParameter(String name, String value) {
-            super.requestParameter(name, value);
-            return this;
-        }
-
-        @Override
-        public Builder loginTimeoutMs(long ms) {
-            super.loginTimeoutMs(ms);
-            return this;
-        }
-
-        @Override
-        public Builder connectTimeoutMs(long ms) {
-            super.connectTimeoutMs(ms);
-            return this;
-        }
-
-        @Override
-        public Builder readTimeoutMs(long ms) {
-            super.readTimeoutMs(ms);
-            return this;
-        }
-
-        @Override
-        public Builder refreshFraction(double fraction) {
-            super.refreshFraction(fraction);
-            return this;
-        }
-
-        @Override
-        public Builder maxTokenAgeSeconds(long seconds) {
-            super.maxTokenAgeSeconds(seconds);
-            return this;
-        }
-
-        @Override
-        public Builder jaasOption(String name, String value) {
-            super.jaasOption(name, value);
-            return this;
-        }
-
-        @Override
-        public Builder property(String name, String value) {
-            super.property(name, value);
-            return this;
+            return shownJaasOption(ConfluentCloudLoginCallbackHandler.IDENTITY_POOL_ID, poolId);
         }
     }
 }

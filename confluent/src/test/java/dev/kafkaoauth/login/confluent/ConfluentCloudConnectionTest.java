@@ -25,6 +25,17 @@ class ConfluentCloudConnectionTest {
     }
 
     @Test
+    void builder_everyInheritedSetter_returnsTheConfluentBuilder() {
+        // Setters added to the core builder chain into the Confluent ones without overrides.
+        OAuthConnection c = ConfluentCloudConnection.builder()
+                .issuerUrl("https://idp.example.com/realms/kafka").clientId("app")
+                .clientSecret("s").clientAssertionFile(null).logicalCluster("lkc-abc123")
+                .build();
+        assertTrue(c.jaasConfig().value().contains("logicalCluster=\"lkc-abc123\""));
+        assertTrue(c.jaasConfig().value().contains("issuerUrl="));
+    }
+
+    @Test
     void toKafkaProperties_clusterAndPool_namesConfluentHandlerAndOptions() {
         OAuthConnection c = valid().logicalCluster("lkc-abc123").identityPoolId("pool-AbCd")
                 .build();
