@@ -334,17 +334,13 @@ final class ClientAssertions {
             throw new AssertionException("The file " + file + " (" + option + ") is a"
                     + " directory: expected the path of the file itself", null);
         }
-        byte[] bytes;
         try (InputStream in = Files.newInputStream(file)) {
-            // Bounded by what is read, not by the size stat reports: a file replaced after
-            // the stat, a FIFO or a device reports a size that says nothing.
-            bytes = in.readNBytes(TokenEndpointClient.MAX_BODY_BYTES + 1);
-            if (bytes.length > TokenEndpointClient.MAX_BODY_BYTES) {
-                throw new AssertionException("The file " + file + " (" + option + ") is larger"
-                        + " than 1 MiB", null);
-            }
+            byte[] bytes = TokenEndpointClient.readBounded(in, "The file " + file + " ("
+                    + option + ")");
             return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes))
                     .toString();
+        } catch (TokenEndpointClient.TooLargeException e) {
+            throw new AssertionException(e.getMessage(), e);
         } catch (CharacterCodingException e) {
             throw new AssertionException("The file " + file + " (" + option + ") is not UTF-8"
                     + " text: expected text (PEM, JSON or a JWT), not binary data such as a DER"

@@ -10,7 +10,6 @@ import static dev.kafkaoauth.login.OAuthLoginConfig.TOKEN_ENDPOINT_URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.kafkaoauth.login.TokenRequestException;
 import dev.kafkaoauth.login.internal.TokenParser.InvalidTokenException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -164,14 +163,10 @@ public final class TokenEndpointClient implements TokenFetcher {
         Path path = Paths.get(options.tokenEndpoint());
         String value;
         try (InputStream in = Files.newInputStream(path)) {
-            // Bounded by what is read, not by a size looked up first: the file may be
-            // replaced in between, or be a pipe.
-            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-            if (bytes.length > MAX_BODY_BYTES) {
-                throw failure("the token file " + path + " is larger than 1 MiB", -1, null,
-                        false, null);
-            }
-            value = new String(bytes, StandardCharsets.UTF_8).trim();
+            value = new String(readBounded(in, "the token file " + path),
+                    StandardCharsets.UTF_8).trim();
+        } catch (TooLargeException e) {
+            throw failure(e.getMessage(), -1, null, false, e);
         } catch (IOException e) {
             throw failure("cannot read the token file " + path + " (" + e.getClass()
                     .getSimpleName() + ")", -1, null, true, e);
@@ -456,17 +451,31 @@ public final class TokenEndpointClient implements TokenFetcher {
             return "";
         }
         try (InputStream stream = in) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buf = new byte[8192];
-            int n;
-            while ((n = stream.read(buf)) >= 0) {
-                if (out.size() + n > MAX_BODY_BYTES) {
-                    throw new IOException("response body larger than 1 MiB");
-                }
-                out.write(buf, 0, n);
-            }
-            return out.toString(StandardCharsets.UTF_8);
+            return new String(readBounded(stream, "the response body"), StandardCharsets.UTF_8);
         }
+    }
+
+    /** More than {@link #MAX_BODY_BYTES} would have been read. */
+    static final class TooLargeException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        TooLargeException(String what) {
+            super(what + " is larger than 1 MiB");
+        }
+    }
+
+    /**
+     * Reads a whole stream of at most {@link #MAX_BODY_BYTES}, bounded by what is read rather
+     * than by a size looked up first: a file replaced in between, or a pipe, has no such size.
+     *
+     * @param what the stream, for the message of the {@link TooLargeException}
+     */
+    static byte[] readBounded(InputStream in, String what) throws IOException {
+        byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw new TooLargeException(what);
+        }
+        return bytes;
     }
 
     private AccessToken handleResponse(HttpURLConnection c, int status, String body) {
