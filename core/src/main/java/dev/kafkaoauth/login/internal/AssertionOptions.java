@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.types.Password;
 
 /**
  * Where a client assertion comes from: a private key that signs one at each request
@@ -129,11 +128,7 @@ public final class AssertionOptions {
     }
 
     private static String text(Object value) {
-        if (value == null) {
-            return null;
-        }
-        String s = value instanceof Password ? ((Password) value).value() : value.toString();
-        return s.isEmpty() ? null : s;
+        return LoginOptions.Reader.text(value);
     }
 
     private static String trimmed(Map<String, ?> map, String name) {
@@ -159,20 +154,7 @@ public final class AssertionOptions {
     }
 
     private static long seconds(Map<String, ?> configs, String name, long fallback, long min) {
-        String s = text(configs.get(name));
-        if (s == null) {
-            return fallback;
-        }
-        try {
-            long v = Long.parseLong(s.trim());
-            if (v >= min && v <= 86_400) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // Reported below.
-        }
-        throw new ConfigException(name, s, "expected a whole number of seconds from " + min
-                + " to 86400");
+        return LoginOptions.Reader.checkedLong(name, configs.get(name), fallback, min, 86_400);
     }
 
     /** Whether any assertion source is configured. */

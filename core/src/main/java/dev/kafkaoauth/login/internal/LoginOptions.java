@@ -500,7 +500,7 @@ public final class LoginOptions {
     }
 
     /** Reads raw values with Kafka's precedence: a client property beats the JAAS option. */
-    private static final class Reader {
+    static final class Reader {
         private final Map<String, ?> configs;
         private final Map<String, ?> jaas;
 
@@ -509,7 +509,8 @@ public final class LoginOptions {
             this.jaas = jaas == null ? Map.of() : jaas;
         }
 
-        private static String text(Object value) {
+        /** A value as text: a {@link Password}'s value, or null for null or empty. */
+        static String text(Object value) {
             if (value == null) {
                 return null;
             }
@@ -747,15 +748,16 @@ public final class LoginOptions {
         }
 
         long positiveLong(String property, long fallback, long max) {
-            return checkedLong(property, configs.get(property), fallback, max);
+            return checkedLong(property, configs.get(property), fallback, 0, max);
         }
 
         long jaasPositiveLong(String option, long fallback) {
-            return checkedLong("JAAS option " + option, jaas.get(option), fallback,
+            return checkedLong("JAAS option " + option, jaas.get(option), fallback, 0,
                     Long.MAX_VALUE);
         }
 
-        private static long checkedLong(String name, Object raw, long fallback, long max) {
+        /** A whole number from min to max, or the fallback when unset. */
+        static long checkedLong(String name, Object raw, long fallback, long min, long max) {
             String value = text(raw);
             if (value == null) {
                 return fallback;
@@ -766,8 +768,9 @@ public final class LoginOptions {
             } catch (NumberFormatException e) {
                 throw new ConfigException(name, value, "expected a whole number");
             }
-            if (parsed < 0 || parsed > max) {
-                throw new ConfigException(name, value, "expected a number from 0 to " + max);
+            if (parsed < min || parsed > max) {
+                throw new ConfigException(name, value, "expected a number from " + min + " to "
+                        + max);
             }
             return parsed;
         }
