@@ -33,8 +33,6 @@ public final class AssertionOptions {
 
     /** The algorithms this library signs with. */
     static final Set<String> ALGORITHMS = Set.of("RS256", "PS256", "ES256");
-    static final AssertionOptions NONE = new AssertionOptions(null, null, null, null, null, null,
-            300, 60, null, null, null, null);
 
     private final Path keyFile;
     private final Secret passphrase;

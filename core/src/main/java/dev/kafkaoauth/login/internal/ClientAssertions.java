@@ -30,7 +30,6 @@ import java.security.PrivateKey;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.RSAPrivateKey;
 import java.text.ParseException;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -53,7 +52,6 @@ final class ClientAssertions {
 
     private final AssertionOptions options;
     private final String clientId;
-    private final Clock clock;
     private volatile Signing signing;
 
     /** Why no assertion could be made; the message names the file, never its content. */
@@ -86,10 +84,9 @@ final class ClientAssertions {
      *
      * @throws ConfigException naming the option of the file at fault
      */
-    ClientAssertions(AssertionOptions options, String clientId, Clock clock) {
+    ClientAssertions(AssertionOptions options, String clientId) {
         this.options = options;
         this.clientId = clientId;
-        this.clock = clock;
         if (options.keyFile() != null) {
             try {
                 signing = load(stamp());
@@ -99,28 +96,24 @@ final class ClientAssertions {
         }
     }
 
-    /** Whether assertions are signed here (rather than read from a file). */
-    boolean signsAssertions() {
-        return options.keyFile() != null;
-    }
-
     /**
      * The assertion for the next request.
      *
      * @param tokenEndpoint the endpoint the request goes to: the default audience
+     * @param now the time of the request: {@code iat}, {@code nbf} and {@code exp} of a
+     *     signed assertion count from it, and a read one must not expire before it
      */
-    String next(String tokenEndpoint) throws AssertionException {
-        return options.keyFile() != null ? sign(tokenEndpoint) : readFile();
+    String next(String tokenEndpoint, Instant now) throws AssertionException {
+        return options.keyFile() != null ? sign(tokenEndpoint, now) : readFile(now);
     }
 
-    private String sign(String tokenEndpoint) throws AssertionException {
+    private String sign(String tokenEndpoint, Instant now) throws AssertionException {
         Signing s = signing;
         String stamp = stamp();
         if (s == null || !s.stamp.equals(stamp)) {
             s = load(stamp);
             signing = s;
         }
-        Instant now = clock.instant();
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder();
         s.payloadTemplate.forEach(claims::claim);
         String iss = options.issuer() != null ? options.issuer()
@@ -236,11 +229,10 @@ final class ClientAssertions {
     }
 
     private JWSAlgorithm algorithm(PrivateKey key) throws AssertionException {
+        // Null, PS256 or ES256: AssertionOptions reads RS256 as "from the key".
         String configured = options.algorithm();
         if (key instanceof ECPrivateKey) {
-            // Kafka 4.x hands its default RS256 to every handler, set or not: an EC key can only
-            // mean ES256, so RS256 is read as "not chosen".
-            if (configured != null && "PS256".equals(configured)) {
+            if ("PS256".equals(configured)) {
                 throw new AssertionException("The assertion algorithm is " + configured
                         + " but the key in " + options.keyFile() + " is an EC key: use ES256"
                         + " or an RSA key", null);
@@ -285,7 +277,7 @@ final class ClientAssertions {
         return (Map<String, Object>) value;
     }
 
-    private String readFile() throws AssertionException {
+    private String readFile(Instant now) throws AssertionException {
         Path file = options.assertionFile();
         String value = read(file, options.sourceOption()).trim();
         if (value.isEmpty()) {
@@ -319,7 +311,6 @@ final class ClientAssertions {
                     + " in milliseconds, not seconds since the epoch as RFC 7519 requires ("
                     + options.sourceOption() + "): fix whatever writes the file", null);
         }
-        Instant now = clock.instant();
         if (exp != null && !exp.toInstant().isAfter(now.plusSeconds(EXPIRY_MARGIN_SECONDS))) {
             throw new AssertionException("The client assertion in " + file + " expired at "
                     + exp.toInstant() + " (now " + now + "): whatever writes the file (the"

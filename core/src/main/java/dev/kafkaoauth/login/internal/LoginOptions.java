@@ -80,6 +80,7 @@ public final class LoginOptions {
     private final URI issuer;
     private final boolean jwtBearerGrant;
     private final AssertionOptions assertion;
+    private final ClientAssertions clientAssertions;
     private final String clientId;
     private final Secret clientSecret;
     private final String scope;
@@ -120,10 +121,10 @@ public final class LoginOptions {
         ClientAuthMethod explicit = r.authMethod();
         authMethodExplicit = explicit != null;
         authMethod = chooseAuthMethod(explicit);
-        if (assertion.present() && !isFileEndpoint()) {
-            // Reads the key now, so that a broken or missing key fails configure().
-            new ClientAssertions(assertion, clientId, java.time.Clock.systemUTC());
-        }
+        // Reads the key now, so that a broken or missing key fails configure(); the token
+        // endpoint client of this credential key signs with it.
+        clientAssertions = assertion.present() && !isFileEndpoint()
+                ? new ClientAssertions(assertion, clientId) : null;
         checkClientId();
         urlencodeBasicCredentials = r.urlencode();
         requestParameters = r.prefixed(PARAM_PREFIX, LoginOptions::checkParam);
@@ -366,9 +367,14 @@ public final class LoginOptions {
         return jwtBearerGrant ? JWT_BEARER_GRANT : "client_credentials";
     }
 
-    /** Where client assertions come from, or {@link AssertionOptions#NONE}-like when unused. */
+    /** Where client assertions come from; {@link AssertionOptions#present()} is false without. */
     public AssertionOptions assertion() {
         return assertion;
+    }
+
+    /** Makes the client assertions of these options, or null when none are sent. */
+    ClientAssertions clientAssertions() {
+        return clientAssertions;
     }
 
     /** The endpoint's host (or file name) for messages: never a query string or user info. */

@@ -63,8 +63,6 @@ public final class TokenEndpointClient implements TokenFetcher {
     private final SSLSocketFactory socketFactory;
     /** The proxy of plain http requests, or null for the JVM's proxy selector. */
     private final Proxy httpProxy;
-    /** Makes client assertions, or null when none are used. */
-    private final ClientAssertions assertions;
     /** The token endpoint: configured, or learnt from the discovery document at first use. */
     private volatile URI endpoint;
     /** The client authentication in use; discovery may pick client_secret_post. */
@@ -94,8 +92,6 @@ public final class TokenEndpointClient implements TokenFetcher {
         this.socketFactory = tls;
         this.httpProxy = proxied && !https ? new Proxy(Proxy.Type.HTTP,
                 InetSocketAddress.createUnresolved(proxy.host(), proxy.port())) : null;
-        this.assertions = options.assertion().present()
-                ? new ClientAssertions(options.assertion(), options.clientId(), clock) : null;
         this.endpoint = options.tokenEndpoint();
         this.authMethod = options.authMethod();
     }
@@ -326,7 +322,7 @@ public final class TokenEndpointClient implements TokenFetcher {
 
     private String assertion(URI target) {
         try {
-            return assertions.next(target.toString());
+            return options.clientAssertions().next(target.toString(), clock.instant());
         } catch (ClientAssertions.AssertionException e) {
             // A file being rotated or briefly missing may be fine on the next attempt.
             throw failure(e.getMessage(), -1, null, true, e);
