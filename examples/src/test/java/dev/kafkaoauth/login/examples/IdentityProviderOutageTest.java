@@ -24,16 +24,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.DoubleAdder;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -132,7 +127,9 @@ class IdentityProviderOutageTest {
                 run.reauthsAtReturn.set(broker.successfulReauthentications(
                         EmbeddedKafkaBroker.OAUTH));
             });
-            Thread consumer = startConsumer(base, consuming, run);
+            Thread consumer = ConsumerLoop.start("outage-consumer", base, TOPIC, consuming,
+                    run.consumed, run.consumerFailure,
+                    c -> run.clientFailedAuths.add(failedAuthentications(c.metrics())));
             produce(producer, run);
             producer.flush();
             producedUntil = System.nanoTime();
@@ -272,31 +269,6 @@ class IdentityProviderOutageTest {
         } catch (Exception e) {
             run.newClientFailure.set(e);
         }
-    }
-
-    private static Thread startConsumer(Map<String, Object> base, AtomicBoolean running,
-            Run run) {
-        Thread thread = new Thread(() -> {
-            Map<String, Object> config = new HashMap<>(base);
-            config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-            TopicPartition partition = new TopicPartition(TOPIC, 0);
-            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config,
-                    new StringDeserializer(), new StringDeserializer())) {
-                consumer.assign(List.of(partition));
-                consumer.seekToBeginning(List.of(partition));
-                while (running.get()) {
-                    for (ConsumerRecord<String, String> record
-                            : consumer.poll(Duration.ofMillis(200))) {
-                        run.consumed.add(record.value());
-                    }
-                }
-                run.clientFailedAuths.add(failedAuthentications(consumer.metrics()));
-            } catch (RuntimeException | Error e) {
-                run.consumerFailure.set(e);
-            }
-        }, "outage-consumer");
-        thread.start();
-        return thread;
     }
 
     /** A client's {@code failed-authentication-total} plus its re-authentication twin. */

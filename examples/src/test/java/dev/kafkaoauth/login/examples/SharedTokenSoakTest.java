@@ -17,14 +17,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -82,8 +77,8 @@ class SharedTokenSoakTest {
             // The producer's login fetched the first token: the run is timed from here.
             start = System.nanoTime();
             assertEquals(1, idp.tokenRequestCount(), "one request for the producer's login");
-            Thread consumerThread = startConsumer(base, consumerRunning, consumed,
-                    consumerFailure);
+            Thread consumerThread = ConsumerLoop.start("soak-consumer", base, TOPIC,
+                    consumerRunning, consumed, consumerFailure, c -> { });
             Thread adminThread = startAdmins(idp, broker, clientId, start, adminRequestDeltas);
             long end = start + RUN_TIME.toNanos();
             while (System.nanoTime() < end && sendFailure.get() == null) {
@@ -137,30 +132,6 @@ class SharedTokenSoakTest {
                     .anyMatch(ext -> cluster.equals(ext.get("logicalCluster"))),
                     "the broker saw no login of admin " + cluster);
         }
-    }
-
-    private Thread startConsumer(Map<String, Object> base, AtomicBoolean running,
-            Set<String> consumed, AtomicReference<Throwable> failure) {
-        Thread thread = new Thread(() -> {
-            Map<String, Object> config = new HashMap<>(base);
-            config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-            TopicPartition partition = new TopicPartition(TOPIC, 0);
-            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config,
-                    new StringDeserializer(), new StringDeserializer())) {
-                consumer.assign(List.of(partition));
-                consumer.seekToBeginning(List.of(partition));
-                while (running.get()) {
-                    for (ConsumerRecord<String, String> record
-                            : consumer.poll(Duration.ofMillis(200))) {
-                        consumed.add(record.value());
-                    }
-                }
-            } catch (RuntimeException | Error e) {
-                failure.set(e);
-            }
-        }, "soak-consumer");
-        thread.start();
-        return thread;
     }
 
     /**
