@@ -433,7 +433,7 @@ public final class TokenEndpointClient implements TokenFetcher {
             Throwable cause) {
         return new TokenRequestException("OpenID Connect discovery at "
                 + options.endpointHost() + " for client " + options.clientId() + " failed ("
-                + options.discoveryUrl() + "): " + what + (what.endsWith(".") ? "" : "."),
+                + options.discoveryUrl() + "): " + sentence(what),
                 options.endpointHost(), status,
                 null, retriable, cause);
     }
@@ -636,7 +636,12 @@ public final class TokenEndpointClient implements TokenFetcher {
 
     private String message(String what) {
         return "Token request to " + options.endpointHost() + " for client "
-                + options.clientId() + " failed: " + what + (what.endsWith(".") ? "" : ".");
+                + options.clientId() + " failed: " + sentence(what);
+    }
+
+    /** Ends a message with one period, whether or not its last part brought one. */
+    private static String sentence(String what) {
+        return what.endsWith(".") ? what : what + ".";
     }
 
     private TokenRequestException failure(String what, int status, String error,
