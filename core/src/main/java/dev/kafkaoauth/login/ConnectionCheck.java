@@ -322,7 +322,7 @@ final class ConnectionCheck {
     /** The remedy for a failed token request, for the way this client authenticates. */
     static String tokenRemedy(TokenRequestException e, LoginOptions o) {
         String error = e.oauthError() == null ? "" : e.oauthError();
-        if (e.getMessage() != null && e.getMessage().startsWith("OpenID Connect discovery")) {
+        if (TokenEndpointClient.DiscoveryException.isIn(e)) {
             return "Check the JAAS option issuerUrl: it must be the issuer exactly as the"
                     + " identity provider names it (for Keycloak https://HOST/realms/REALM)";
         }

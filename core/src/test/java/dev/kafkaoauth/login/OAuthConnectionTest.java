@@ -389,6 +389,19 @@ class OAuthConnectionTest {
     }
 
     @Test
+    void test_issuerWithoutDiscoveryDocument_pointsAtIssuerUrl() {
+        CheckReport report = OAuthConnection.builder()
+                .issuerUrl("http://127.0.0.1:" + server.port() + "/realms/none").clientId("app")
+                .clientSecret("s3cret-value").build()
+                .test(CheckOptions.tokenOnly(), Map.of("security.protocol", "SASL_SSL"));
+
+        CheckStep step = report.firstFailure().orElseThrow();
+        assertEquals(CheckStep.TOKEN_REQUEST, step.name(), report.toText());
+        assertTrue(step.cause().contains("HTTP 404"), step.cause());
+        assertTrue(step.remedy().startsWith("Check the JAAS option issuerUrl"), step.remedy());
+    }
+
+    @Test
     void test_propertiesWithoutHandlerClass_failsConfiguration() {
         Map<String, Object> props = new LinkedHashMap<>(valid("x").build().toKafkaProperties());
         props.remove(SaslConfigs.SASL_LOGIN_CALLBACK_HANDLER_CLASS);

@@ -431,11 +431,30 @@ public final class TokenEndpointClient implements TokenFetcher {
 
     private TokenRequestException discoveryFailure(String what, int status, boolean retriable,
             Throwable cause) {
-        return new TokenRequestException("OpenID Connect discovery at "
+        return new DiscoveryException("OpenID Connect discovery at "
                 + options.endpointHost() + " for client " + options.clientId() + " failed ("
-                + options.discoveryUrl() + "): " + sentence(what),
-                options.endpointHost(), status,
-                null, retriable, cause);
+                + options.discoveryUrl() + "): " + sentence(what), options.endpointHost(),
+                status, retriable, cause);
+    }
+
+    /** The discovery document could not be read or used: the issuer setting is at fault. */
+    public static final class DiscoveryException extends TokenRequestException {
+        private static final long serialVersionUID = 1L;
+
+        DiscoveryException(String message, String host, int status, boolean retriable,
+                Throwable cause) {
+            super(message, host, status, null, retriable, cause);
+        }
+
+        /** Whether this failure, or one it wraps (a retry that gave up), is discovery's. */
+        public static boolean isIn(Throwable failure) {
+            for (Throwable t = failure; t != null; t = t.getCause()) {
+                if (t instanceof DiscoveryException) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     private static String formEncode(String s) {
